@@ -1,0 +1,179 @@
+package io.gantry.testing;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Real nginx backends ({@code nginx} from PATH), one process each on a free loopback port, so each
+ * can be stopped and started on its own. Backend {@code i} (from 1) serves {@code /} as a page naming
+ * itself ({@code backend-i}), {@code /headers} as the request headers a proxy must rewrite, and any
+ * file a test adds with {@link #createFile}.
+ */
+public final class NginxExtension implements BeforeAllCallback, AfterAllCallback {
+
+    private final int count;
+    private final List<Backend> backends = new ArrayList<>();
+    private Path dir;
+
+    public NginxExtension(int count) {
+        this.count = count;
+    }
+
+    /** One nginx backend. */
+    public final class Backend {
+        private final int index;
+        private final int port;
+        private final Path home;
+        private ChildProcess nginx;
+
+        Backend(int index, int port, Path home) {
+            this.index = index;
+            this.port = port;
+            this.home = home;
+        }
+
+        public String name() {
+            return "backend-" + index;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        /** {@code 127.0.0.1:<port>}, the value the etcd contract stores. */
+        public String address() {
+            return "127.0.0.1:" + port;
+        }
+
+        public boolean isRunning() {
+            return nginx != null && nginx.isAlive();
+        }
+
+        /** Starts nginx and waits until it accepts connections. */
+        public void start() {
+            nginx = ChildProcess.start(name(), List.of("nginx", "-p", home.toString(), "-c", home.resolve("nginx.conf").toString(),
+                    "-e", home.resolve("error.log").toString()), home.resolve("stdout.log"));
+            Poll.until(Duration.ofSeconds(10), name() + " listening on " + address(), () -> {
+                if (!nginx.isAlive()) {
+                    throw new AssertionError(name() + " exited: " + nginx.output() + read(home.resolve("error.log")));
+                }
+                return accepts(port);
+            });
+        }
+
+        /** Stops nginx (SIGKILL, then waits), as a crash would. */
+        public void kill() {
+            nginx.kill();
+        }
+
+        /** The access log: one line per request that reached this backend. */
+        public List<String> accessLog() {
+            String text = read(home.resolve("access.log"));
+            return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("gantry-nginx");
+        for (int i = 1; i <= count; i++) {
+            Path home = dir.resolve("backend-" + i);
+            Files.createDirectories(home.resolve("www"));
+            Files.createDirectories(home.resolve("tmp"));
+            int port = FreePorts.pick();
+            Backend b = new Backend(i, port, home);
+            Files.writeString(home.resolve("www/index.html"), "<html><body><h1>" + b.name() + "</h1></body></html>\n");
+            Files.writeString(home.resolve("nginx.conf"), config(home, port));
+            backends.add(b);
+            b.start();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        for (Backend b : backends) {
+            if (b.nginx != null) {
+                b.nginx.kill();
+            }
+        }
+        TempDirs.delete(dir);
+    }
+
+    /** Backend {@code i}, counting from 1. */
+    public Backend backend(int i) {
+        return backends.get(i - 1);
+    }
+
+    public List<Backend> all() {
+        return List.copyOf(backends);
+    }
+
+    /** Adds a sparse file of {@code size} bytes at {@code /<name>} on every backend. */
+    public void createFile(String name, long size) {
+        for (Backend b : backends) {
+            try (RandomAccessFile f = new RandomAccessFile(b.home.resolve("www").resolve(name).toFile(), "rw")) {
+                f.setLength(size);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static String config(Path home, int port) {
+        String user = "root".equals(System.getProperty("user.name")) ? "user root root;\n" : "";
+        return user + """
+                worker_processes 1;
+                daemon off;
+                pid %1$s/nginx.pid;
+                events { worker_connections 1024; }
+                http {
+                  log_format gantry '$request|$http_host|$http_x_forwarded_for|$content_length|$http_transfer_encoding';
+                  access_log %1$s/access.log gantry;
+                  client_body_temp_path %1$s/tmp/body;
+                  proxy_temp_path %1$s/tmp/proxy;
+                  fastcgi_temp_path %1$s/tmp/fastcgi;
+                  uwsgi_temp_path %1$s/tmp/uwsgi;
+                  scgi_temp_path %1$s/tmp/scgi;
+                  default_type application/octet-stream;
+                  types { text/html html; }
+                  keepalive_requests 1000000;
+                  server {
+                    listen 127.0.0.1:%2$d;
+                    root %1$s/www;
+                    location = /headers {
+                      default_type text/plain;
+                      return 200 "host=$http_host\\nxff=$http_x_forwarded_for\\nxfp=$http_x_forwarded_proto\\nxfh=$http_x_forwarded_host\\nconnection=$http_connection\\nkeep-alive=$http_keep_alive\\nte=$http_te\\nupgrade=$http_upgrade\\nproxy-authorization=$http_proxy_authorization\\nx-hop=$http_x_hop\\nx-end=$http_x_end\\n";
+                    }
+                  }
+                }
+                """.formatted(home, port);
+    }
+
+    static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.gantry.proxy;
+
+import io.gantry.proxy.admin.AdminServer;
+import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.forward.ForwardingContext;
+import io.gantry.proxy.server.ProxyServer;
+import io.gantry.proxy.server.Transport;
+import io.gantry.proxy.source.BackendSource;
+import io.gantry.proxy.source.EtcdBackendSource;
+import io.gantry.proxy.source.StaticBackendSource;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running proxy: the parts wired together, started by {@link #start} and stopped gracefully by {@link #close}. */
+public final class Proxy implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Proxy.class);
+
+    private final ProxyConfig config;
+    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final BackendGroup backends = new BackendGroup();
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup group;
+    private final BackendSource source;
+    private final ProxyServer server;
+    private final AdminServer admin = new AdminServer();
+    private InetSocketAddress address;
+    private InetSocketAddress adminAddress;
+
+    private Proxy(ProxyConfig config) {
+        this.config = config;
+        this.group = transport.newGroup(config.eventLoops(), "proxy-io");
+        Bootstrap backendBootstrap = new Bootstrap()
+                .channel(transport.channel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
+        this.server = new ProxyServer(new ForwardingContext(config, backends, metrics, backendBootstrap));
+        if (config.etcd() != null) {
+            this.source = new EtcdBackendSource(config.etcd(), config.prefix(), metrics);
+        } else {
+            this.source = new StaticBackendSource(config.backends());
+            metrics.sourceState("static");
+        }
+    }
+
+    /** Starts reading backends, binds both listeners and returns the running proxy. */
+    public static Proxy start(ProxyConfig config) throws InterruptedException {
+        Proxy proxy = new Proxy(config);
+        try {
+            proxy.source.start(proxy.backends);
+            proxy.address = proxy.server.start(proxy.transport, proxy.group);
+            proxy.adminAddress = proxy.admin.start(config.admin(), proxy.transport, proxy.group, proxy.backends, proxy.metrics);
+        } catch (RuntimeException | InterruptedException e) {
+            proxy.shutdownNow();
+            throw e;
+        }
+        log.info("listening on {} ({}, {} event loops), admin on {}, backends from {}", proxy.address, proxy.transport.name(),
+                config.eventLoops(), proxy.adminAddress, config.etcd() != null ? "etcd " + config.etcd() + " " + config.prefix()
+                        : config.backends());
+        return proxy;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public InetSocketAddress adminAddress() {
+        return adminAddress;
+    }
+
+    public BackendGroup backends() {
+        return backends;
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then stops everything. */
+    @Override
+    public void close() {
+        try {
+            int left = server.drain(config.shutdownTimeout());
+            log.info("stopped{}", left == 0 ? "" : " (" + left + " connections cut off)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            shutdownNow();
+        }
+    }
+
+    private void shutdownNow() {
+        admin.close();
+        source.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

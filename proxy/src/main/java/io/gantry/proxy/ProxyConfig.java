@@ -1,0 +1,113 @@
+package io.gantry.proxy;
+
+import io.gantry.common.EtcdSettings;
+import io.gantry.common.HostPort;
+import io.gantry.common.ServiceKeys;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything the proxy is told, immutable. {@link #builder()} holds every default in one place; the
+ * command line and config file only override them.
+ *
+ * @param listen where clients connect
+ * @param admin where {@code /status} and {@code /metrics} are served
+ * @param etcd where backends are read from, or null with {@code backends}
+ * @param prefix the etcd prefix whose keys are the backends
+ * @param backends a static backend list used instead of etcd
+ * @param eventLoops I/O threads (each with its own backend connection pools)
+ * @param connectTimeout how long a backend connect may take before the next backend is tried
+ * @param responseTimeout how long a backend may stay silent while a request waits (504 after)
+ * @param clientIdleTimeout how long an idle client keep-alive connection is kept
+ * @param poolIdleTimeout how long an idle pooled backend connection is kept
+ * @param maxIdlePerBackend idle pooled connections kept per backend per event loop
+ * @param tries how many backends one request may be tried on (connect failures, dead pooled connections)
+ * @param shutdownTimeout how long in-flight requests may take to finish on SIGTERM
+ * @param maxInitialLineLength the longest request line accepted
+ * @param maxHeaderSize the most header bytes accepted
+ */
+public record ProxyConfig(
+        HostPort listen,
+        HostPort admin,
+        EtcdSettings etcd,
+        String prefix,
+        List<HostPort> backends,
+        int eventLoops,
+        Duration connectTimeout,
+        Duration responseTimeout,
+        Duration clientIdleTimeout,
+        Duration poolIdleTimeout,
+        int maxIdlePerBackend,
+        int tries,
+        Duration shutdownTimeout,
+        int maxInitialLineLength,
+        int maxHeaderSize) {
+
+    public ProxyConfig {
+        backends = List.copyOf(backends);
+        prefix = ServiceKeys.normalizePrefix(prefix);
+        if (etcd == null && backends.isEmpty()) {
+            throw new IllegalArgumentException("no backends: give --etcd URL or --backend host:port");
+        }
+        if (etcd != null && !backends.isEmpty()) {
+            throw new IllegalArgumentException("--etcd and --backend exclude each other: backends come from one source");
+        }
+        positive("event-loops", eventLoops);
+        positive("tries", tries);
+        positive("max-idle-per-backend", maxIdlePerBackend);
+        positive("max-initial-line", maxInitialLineLength);
+        positive("max-header-size", maxHeaderSize);
+    }
+
+    private static void positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("--" + name + " must be at least 1, got " + value);
+        }
+    }
+
+    /** A builder with every default set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding the defaults; each setter overrides one. */
+    public static final class Builder {
+        private HostPort listen = new HostPort("0.0.0.0", 8080);
+        private HostPort admin = new HostPort("127.0.0.1", 9090);
+        private EtcdSettings etcd;
+        private String prefix = ServiceKeys.DEFAULT_PREFIX;
+        private List<HostPort> backends = List.of();
+        private int eventLoops = Runtime.getRuntime().availableProcessors();
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration responseTimeout = Duration.ofSeconds(60);
+        private Duration clientIdleTimeout = Duration.ofSeconds(75);
+        private Duration poolIdleTimeout = Duration.ofSeconds(60);
+        private int maxIdlePerBackend = 64;
+        private int tries = 2;
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private int maxInitialLineLength = 8192;
+        private int maxHeaderSize = 16384;
+
+        public Builder listen(HostPort v) { listen = v; return this; }
+        public Builder admin(HostPort v) { admin = v; return this; }
+        public Builder etcd(EtcdSettings v) { etcd = v; return this; }
+        public Builder prefix(String v) { prefix = v; return this; }
+        public Builder backends(List<HostPort> v) { backends = v; return this; }
+        public Builder eventLoops(int v) { eventLoops = v; return this; }
+        public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+        public Builder responseTimeout(Duration v) { responseTimeout = v; return this; }
+        public Builder clientIdleTimeout(Duration v) { clientIdleTimeout = v; return this; }
+        public Builder poolIdleTimeout(Duration v) { poolIdleTimeout = v; return this; }
+        public Builder maxIdlePerBackend(int v) { maxIdlePerBackend = v; return this; }
+        public Builder tries(int v) { tries = v; return this; }
+        public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
+        public Builder maxInitialLineLength(int v) { maxInitialLineLength = v; return this; }
+        public Builder maxHeaderSize(int v) { maxHeaderSize = v; return this; }
+
+        public ProxyConfig build() {
+            return new ProxyConfig(listen, admin, etcd, prefix, backends, eventLoops, connectTimeout, responseTimeout,
+                    clientIdleTimeout, poolIdleTimeout, maxIdlePerBackend, tries, shutdownTimeout, maxInitialLineLength,
+                    maxHeaderSize);
+        }
+    }
+}

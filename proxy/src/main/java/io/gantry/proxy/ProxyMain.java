@@ -1,0 +1,130 @@
+package io.gantry.proxy;
+
+import io.gantry.common.EtcdSettings;
+import io.gantry.common.HostPort;
+import io.gantry.common.cli.CommandLines;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code java -jar proxy.jar}: the proxy's command line. */
+@Command(name = "proxy", mixinStandardHelpOptions = true, version = "gantry proxy 0.1",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Reverse proxy balancing round-robin across backends read live from etcd (or given with --backend).",
+        footer = "%nDurations read like 500ms, 10s, 1m. Every flag can also be set in the --config file as 'name = value'.")
+public final class ProxyMain implements Callable<Integer> {
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Where clients connect (default 0.0.0.0:8080).")
+    HostPort listen;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Where /status and /metrics are served (default 127.0.0.1:9090).")
+    HostPort admin;
+
+    @Option(names = "--etcd", paramLabel = "URLS", description = "etcd endpoints, comma-separated (http://127.0.0.1:2379).")
+    EtcdSettings etcd;
+
+    @Option(names = "--prefix", paramLabel = "PREFIX", description = "etcd prefix whose keys are the backends (default /services/website/).")
+    String prefix;
+
+    @Option(names = "--backend", paramLabel = "HOST:PORT", split = ",", description = "A static backend instead of etcd; repeatable.")
+    List<HostPort> backends;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A config file of 'name = value' lines; flags win.")
+    Path config;
+
+    @Option(names = "--event-loops", paramLabel = "N", description = "I/O threads (default: one per core).")
+    Integer eventLoops;
+
+    @Option(names = "--connect-timeout", paramLabel = "DURATION", description = "Backend connect timeout (default 5s).")
+    Duration connectTimeout;
+
+    @Option(names = "--response-timeout", paramLabel = "DURATION", description = "How long a backend may stay silent (default 60s), then 504.")
+    Duration responseTimeout;
+
+    @Option(names = "--client-idle-timeout", paramLabel = "DURATION", description = "Idle client keep-alive connections close after this (default 75s).")
+    Duration clientIdleTimeout;
+
+    @Option(names = "--pool-idle-timeout", paramLabel = "DURATION", description = "Idle pooled backend connections close after this (default 60s).")
+    Duration poolIdleTimeout;
+
+    @Option(names = "--max-idle-per-backend", paramLabel = "N", description = "Idle pooled connections per backend per event loop (default 64).")
+    Integer maxIdlePerBackend;
+
+    @Option(names = "--tries", paramLabel = "N", description = "Backends one request may be tried on (default 2).")
+    Integer tries;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", description = "How long in-flight requests may finish on SIGTERM (default 10s).")
+    Duration shutdownTimeout;
+
+    @Option(names = "--max-initial-line", paramLabel = "BYTES", description = "Longest request line accepted (default 8192).")
+    Integer maxInitialLine;
+
+    @Option(names = "--max-header-size", paramLabel = "BYTES", description = "Most header bytes accepted (default 16384).")
+    Integer maxHeaderSize;
+
+    public static void main(String[] args) {
+        System.exit(CommandLines.execute("proxy", new ProxyMain(), args));
+    }
+
+    /** The settings these flags describe, over the defaults. */
+    ProxyConfig toConfig() {
+        ProxyConfig.Builder b = ProxyConfig.builder();
+        set(listen, b::listen);
+        set(admin, b::admin);
+        set(etcd, b::etcd);
+        set(prefix, b::prefix);
+        set(backends, b::backends);
+        set(eventLoops, b::eventLoops);
+        set(connectTimeout, b::connectTimeout);
+        set(responseTimeout, b::responseTimeout);
+        set(clientIdleTimeout, b::clientIdleTimeout);
+        set(poolIdleTimeout, b::poolIdleTimeout);
+        set(maxIdlePerBackend, b::maxIdlePerBackend);
+        set(tries, b::tries);
+        set(shutdownTimeout, b::shutdownTimeout);
+        set(maxInitialLine, b::maxInitialLineLength);
+        set(maxHeaderSize, b::maxHeaderSize);
+        return b.build();
+    }
+
+    private static <T> void set(T value, Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ProxyConfig config = toConfig();
+        Proxy proxy;
+        try {
+            proxy = Proxy.start(config);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start: " + bindMessage(e, config), e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            proxy.close();
+            stopped.countDown();
+        };
+        // SIGTERM and SIGINT drain and exit 0, as a service manager expects of a clean stop.
+        Signal.handle(new Signal("TERM"), s -> new Thread(stop, "shutdown").start());
+        Signal.handle(new Signal("INT"), s -> new Thread(stop, "shutdown").start());
+        stopped.await();
+        return 0;
+    }
+
+    private static String bindMessage(Exception e, ProxyConfig config) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (m.contains("Address already in use") || m.contains("Cannot assign requested address")) {
+            return m + " (--listen " + config.listen() + ", --admin " + config.admin() + ")";
+        }
+        return m;
+    }
+}

@@ -1,0 +1,78 @@
+package io.gantry.proxy;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The proxy's counters and gauges, written from every event loop without contention
+ * ({@link LongAdder}) and read by the admin endpoints.
+ */
+public final class ProxyMetrics {
+
+    private final LongAdder[] responsesByClass = new LongAdder[6];
+    private final LongAdder backendErrors = new LongAdder();
+    private final LongAdder connectionsOpened = new LongAdder();
+    private final LongAdder connectionsActive = new LongAdder();
+    private final LongAdder pooledIdle = new LongAdder();
+    private volatile String sourceState = "starting";
+
+    public ProxyMetrics() {
+        for (int i = 0; i < responsesByClass.length; i++) {
+            responsesByClass[i] = new LongAdder();
+        }
+    }
+
+    /** Counts a response sent to a client, by status class (1xx to 5xx). */
+    public void response(int status) {
+        int cls = status / 100;
+        responsesByClass[cls >= 1 && cls <= 5 ? cls : 0].increment();
+    }
+
+    /** Counts a failed attempt to use a backend (connect failure, reset, timeout). */
+    public void backendError() {
+        backendErrors.increment();
+    }
+
+    public void connectionOpened() {
+        connectionsOpened.increment();
+        connectionsActive.increment();
+    }
+
+    public void connectionClosed() {
+        connectionsActive.decrement();
+    }
+
+    /** The gauge of idle pooled backend connections, shared by every pool. */
+    public LongAdder pooledIdle() {
+        return pooledIdle;
+    }
+
+    /** Responses of status class {@code cls} (1 to 5) so far. */
+    public long responses(int cls) {
+        return responsesByClass[cls].sum();
+    }
+
+    public long backendErrors() {
+        return backendErrors.sum();
+    }
+
+    public long connectionsOpened() {
+        return connectionsOpened.sum();
+    }
+
+    public long connectionsActive() {
+        return connectionsActive.sum();
+    }
+
+    public long pooledIdleConnections() {
+        return pooledIdle.sum();
+    }
+
+    /** What the backend source is doing: {@code starting}, {@code watching}, {@code disconnected}, {@code static}. */
+    public String sourceState() {
+        return sourceState;
+    }
+
+    public void sourceState(String state) {
+        sourceState = state;
+    }
+}

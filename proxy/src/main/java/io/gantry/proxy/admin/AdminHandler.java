@@ -1,0 +1,130 @@
+package io.gantry.proxy.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.gantry.proxy.ProxyMetrics;
+import io.gantry.proxy.backend.Backend;
+import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.backend.BackendSet;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Answers {@code GET /status} and {@code GET /metrics}; anything else gets a 404 or 405 with a reason. */
+@ChannelHandler.Sharable
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final BackendGroup backends;
+    private final ProxyMetrics metrics;
+
+    AdminHandler(BackendGroup backends, ProxyMetrics metrics) {
+        this.backends = backends;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws JsonProcessingException {
+        String path = request.uri().replaceFirst("\\?.*", "");
+        FullHttpResponse response;
+        if (request.decoderResult().isFailure()) {
+            response = text(HttpResponseStatus.BAD_REQUEST, "malformed request\n", "text/plain");
+        } else if (!path.equals("/status") && !path.equals("/metrics")) {
+            response = text(HttpResponseStatus.NOT_FOUND, "not found: try /status or /metrics\n", "text/plain");
+        } else if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+            response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " not allowed: use GET\n", "text/plain");
+            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+        } else if (path.equals("/status")) {
+            response = text(HttpResponseStatus.OK, JSON.writeValueAsString(status()) + "\n", "application/json");
+        } else {
+            response = text(HttpResponseStatus.OK, prometheus(), "text/plain; version=0.0.4; charset=utf-8");
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        var f = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private Map<String, Object> status() {
+        BackendSet set = backends.current();
+        List<Map<String, Object>> list = set.asList().stream().map(AdminHandler::describe).toList();
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("source", metrics.sourceState());
+        status.put("backends", list);
+        Map<String, Object> counters = new LinkedHashMap<>();
+        for (int c = 1; c <= 5; c++) {
+            counters.put("responses_" + c + "xx", metrics.responses(c));
+        }
+        counters.put("backend_errors", metrics.backendErrors());
+        counters.put("connections_active", metrics.connectionsActive());
+        counters.put("connections_total", metrics.connectionsOpened());
+        counters.put("pooled_idle_connections", metrics.pooledIdleConnections());
+        status.put("counters", counters);
+        return status;
+    }
+
+    private static Map<String, Object> describe(Backend b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("key", b.key());
+        m.put("address", b.address().toString());
+        m.put("state", "up");
+        return m;
+    }
+
+    private String prometheus() {
+        StringBuilder out = new StringBuilder(1024);
+        help(out, "gantry_responses_total", "counter", "Responses sent to clients, by status class.");
+        for (int c = 1; c <= 5; c++) {
+            out.append("gantry_responses_total{class=\"").append(c).append("xx\"} ").append(metrics.responses(c)).append('\n');
+        }
+        metric(out, "gantry_backend_errors_total", "counter", "Failed attempts to use a backend (connect, reset, timeout).",
+                metrics.backendErrors());
+        metric(out, "gantry_connections_active", "gauge", "Open client connections.", metrics.connectionsActive());
+        metric(out, "gantry_connections_total", "counter", "Client connections accepted.", metrics.connectionsOpened());
+        metric(out, "gantry_pool_idle_connections", "gauge", "Idle keep-alive connections to backends, all pools.",
+                metrics.pooledIdleConnections());
+        metric(out, "gantry_backends", "gauge", "Backends in the current set.", backends.current().size());
+        help(out, "gantry_source_state", "gauge", "1 for the backend source's current state.");
+        out.append("gantry_source_state{state=\"").append(metrics.sourceState()).append("\"} 1\n");
+        return out.toString();
+    }
+
+    private static void help(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void metric(StringBuilder out, String name, String type, String help, long value) {
+        help(out, name, type, help);
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static FullHttpResponse text(HttpResponseStatus status, String body, String contentType) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+        return r;
+    }
+}

@@ -1,0 +1,46 @@
+package io.gantry.proxy.admin;
+
+import io.gantry.common.HostPort;
+import io.gantry.proxy.ProxyMetrics;
+import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.server.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+
+/** The admin listener; its pipeline is small because its requests are: decode, aggregate (8 KiB at most), answer. */
+public final class AdminServer implements AutoCloseable {
+
+    private Channel listener;
+
+    /** Binds {@code address} on {@code group}; returns the bound address. */
+    public InetSocketAddress start(HostPort address, Transport transport, EventLoopGroup group, BackendGroup backends,
+            ProxyMetrics metrics) throws InterruptedException {
+        AdminHandler handler = new AdminHandler(backends, metrics);
+        listener = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast("codec", new HttpServerCodec())
+                                .addLast("aggregate", new HttpObjectAggregator(8192))
+                                .addLast("answer", handler);
+                    }
+                })
+                .bind(address.host(), address.port()).sync().channel();
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (listener != null) {
+            listener.close().syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.gantry.proxy.backend;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The current backend set, whose contents change over time: sources {@link #update} it, the request
+ * path reads {@link #current()} with one volatile read, listeners hear of each change.
+ */
+public final class BackendGroup {
+
+    private static final Logger log = LoggerFactory.getLogger(BackendGroup.class);
+
+    private volatile BackendSet current = BackendSet.EMPTY;
+    private final List<Consumer<BackendSet>> listeners = new CopyOnWriteArrayList<>();
+
+    public BackendSet current() {
+        return current;
+    }
+
+    /** Replaces the set, logging what was added and removed. */
+    public synchronized void update(BackendSet next) {
+        BackendSet previous = current;
+        current = next;
+        List<Backend> before = previous.asList();
+        List<Backend> after = next.asList();
+        after.stream().filter(b -> !before.contains(b)).forEach(b -> log.info("backend added: {}", b));
+        before.stream().filter(b -> !after.contains(b)).forEach(b -> log.info("backend removed: {}", b));
+        if (next.isEmpty() && !previous.isEmpty()) {
+            log.warn("no backends left: requests get 503 until one is added");
+        }
+        listeners.forEach(l -> l.accept(next));
+    }
+
+    /** Calls {@code listener} with every new set. */
+    public void onChange(Consumer<BackendSet> listener) {
+        listeners.add(listener);
+    }
+}

@@ -1,0 +1,434 @@
+package io.gantry.proxy.forward;
+
+import io.gantry.proxy.ProxyMetrics;
+import io.gantry.proxy.backend.Backend;
+import io.gantry.proxy.backend.BackendSet;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection's side of the proxy. It handles one request at a time (pipelined requests
+ * wait, undecoded, in the {@code FlowControlHandler} before it, since the channel reads only when this
+ * handler asks): pick a backend, borrow a connection on this event loop, stream the request out and the
+ * response back, return the connection. A failure before any response byte moves the request to the
+ * next backend when nothing unrepeatable was sent.
+ */
+public final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+    /** Sent through the pipeline to ask a connection to close once it is idle (graceful shutdown). */
+    public static final Object DRAIN = new Object();
+
+    private final ForwardingContext context;
+    private final ProxyMetrics metrics;
+    private final ChannelFutureListener onConnect = this::onConnect;
+    private ForwardingContext.LoopState loop;
+    private ChannelHandlerContext ctx;
+    private String clientAddress;
+
+    // The exchange in progress; request == null between exchanges.
+    private HttpRequest request;
+    private HttpMethod method;
+    private boolean clientHttp11;
+    private boolean requestHasBody;
+    private boolean requestComplete;
+    private boolean bodyForwarded;
+    private boolean headSent;
+    private boolean responseStarted;
+    private boolean informational;
+    private boolean backendKeepAlive;
+    private boolean closeAfterResponse;
+    private boolean awaitingBackendWritable;
+    private boolean discardRestOfRequest;
+    private int attempts;
+    private Backend backend;
+    private Channel backendChannel;
+    private BackendHandler backendHandler;
+    private Object lastFailure;
+
+    public FrontendHandler(ForwardingContext context) {
+        this.context = context;
+        this.metrics = context.metrics();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.loop = context.loop(ctx.channel().eventLoop());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        metrics.connectionOpened();
+        SocketAddress remote = ctx.channel().remoteAddress();
+        clientAddress = remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(remote);
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        metrics.connectionClosed();
+        if (backendChannel != null) {
+            // The client left mid-exchange: the backend connection is in an unknown state.
+            Channel ch = backendChannel;
+            releaseBackend(false);
+            ch.close();
+        }
+        request = null;
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest req) {
+            if (req.decoderResult().isFailure()) {
+                onMalformedRequest(req);
+                return;
+            }
+            onRequest(req);
+        }
+        if (msg instanceof HttpContent content) {
+            onContent(content);
+        }
+    }
+
+    private void onMalformedRequest(HttpRequest req) {
+        Throwable cause = req.decoderResult().cause();
+        ReferenceCountUtil.release(req);
+        request = req;
+        method = req.method();
+        closeAfterResponse = true; // the decoder has lost its place in the byte stream
+        respondError(HttpResponseStatus.BAD_REQUEST,
+                "The request could not be read" + (cause == null || cause.getMessage() == null ? "." : ": " + cause.getMessage()),
+                null);
+    }
+
+    private void onRequest(HttpRequest req) {
+        request = req;
+        method = req.method();
+        clientHttp11 = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        requestHasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        requestComplete = false;
+        bodyForwarded = false;
+        responseStarted = false;
+        informational = false;
+        closeAfterResponse = !HttpUtil.isKeepAlive(req) || context.draining();
+        attempts = 0;
+        lastFailure = null;
+        if (clientHttp11 && !req.headers().contains(HttpHeaderNames.HOST)) {
+            respondError(HttpResponseStatus.BAD_REQUEST, "An HTTP/1.1 request needs a Host header.", null);
+            return;
+        }
+        req.setProtocolVersion(HttpVersion.HTTP_1_1); // backends always get HTTP/1.1, so their connections can be reused
+        HeaderRewriter.rewriteRequest(req, requestHasBody, clientAddress);
+        tryNextBackend();
+    }
+
+    private void tryNextBackend() {
+        BackendSet set = context.backends().current();
+        if (set.isEmpty()) {
+            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No backend is available for this service right now.", null);
+            return;
+        }
+        if (attempts >= Math.min(context.config().tries(), set.size())) {
+            respondError(HttpResponseStatus.BAD_GATEWAY, "No backend could be reached.", lastFailure);
+            return;
+        }
+        attempts++;
+        headSent = false;
+        backend = loop.selector().next(set);
+        Channel pooled = loop.pool().pollIdle(backend.socketAddress());
+        if (pooled != null) {
+            attach(pooled);
+        } else {
+            loop.pool().connect(backend.socketAddress()).addListener(onConnect);
+        }
+    }
+
+    private void onConnect(ChannelFuture f) {
+        if (request == null || !ctx.channel().isActive()) {
+            if (f.isSuccess()) {
+                f.channel().close(); // the client left while we connected
+            }
+            return;
+        }
+        if (f.isSuccess()) {
+            attach(f.channel());
+        } else {
+            backendFailed(f.cause());
+        }
+    }
+
+    private void attach(Channel ch) {
+        backendChannel = ch;
+        backendHandler = ch.pipeline().get(BackendHandler.class);
+        backendHandler.attach(this);
+        ch.config().setAutoRead(true);
+        ch.write(request, ch.voidPromise());
+        headSent = true;
+        if (requestComplete) {
+            // A retry of a request without body: its end was already read from the client.
+            ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+        } else {
+            if (HttpUtil.is100ContinueExpected(request)) {
+                ch.flush(); // the client waits for "100 Continue" before it sends the body
+            }
+            ctx.read();
+        }
+    }
+
+    private void onContent(HttpContent content) {
+        if (discardRestOfRequest || backendChannel == null) {
+            // The rest of a request already answered without a backend.
+            content.release();
+            if (content instanceof LastHttpContent) {
+                discardRestOfRequest = false;
+            }
+            ctx.read();
+            return;
+        }
+        if (content.content().isReadable()) {
+            bodyForwarded = true;
+        }
+        if (content instanceof LastHttpContent) {
+            requestComplete = true;
+            backendChannel.writeAndFlush(content, backendChannel.voidPromise());
+            return;
+        }
+        backendChannel.writeAndFlush(content, backendChannel.voidPromise());
+        if (backendChannel.isWritable()) {
+            ctx.read();
+        } else {
+            awaitingBackendWritable = true;
+        }
+    }
+
+    void onBackendWritable() {
+        if (awaitingBackendWritable) {
+            awaitingBackendWritable = false;
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && backendChannel != null) {
+            backendChannel.config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    void onBackendRead(Object msg) {
+        if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
+            // A malformed response, or one cut off by the backend closing: never pass it on as complete.
+            ReferenceCountUtil.release(msg);
+            onBackendError(o.decoderResult().cause());
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            onResponseHead(response);
+        }
+        if (msg instanceof HttpContent content) {
+            if (content instanceof LastHttpContent && !informational) {
+                finishExchange((LastHttpContent) content);
+                return;
+            }
+            if (informational && content instanceof LastHttpContent) {
+                informational = false;
+            }
+            ctx.write(content, ctx.voidPromise());
+            if (!ctx.channel().isWritable()) {
+                backendChannel.config().setAutoRead(false); // resumed by channelWritabilityChanged
+            }
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        int status = response.status().code();
+        if (status / 100 == 1 && status != 101) {
+            informational = true; // 100 Continue and friends: the real response follows
+            ctx.writeAndFlush(response, ctx.voidPromise());
+            return;
+        }
+        responseStarted = true;
+        metrics.response(status);
+        backendKeepAlive = HttpUtil.isKeepAlive(response);
+        if (!requestComplete) {
+            // Answered before the request body was all read: the rest of it cannot be skipped safely.
+            closeAfterResponse = true;
+        }
+        if (!HeaderRewriter.rewriteResponse(response, method, clientHttp11)) {
+            closeAfterResponse = true;
+        }
+        if (closeAfterResponse) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (!clientHttp11) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        ctx.write(response, ctx.voidPromise());
+    }
+
+    private void finishExchange(LastHttpContent last) {
+        boolean reusable = backendKeepAlive && requestComplete;
+        releaseBackend(reusable);
+        request = null;
+        if (closeAfterResponse) {
+            ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(last, ctx.voidPromise());
+            ctx.read();
+        }
+    }
+
+    void onBackendReadComplete() {
+        ctx.flush();
+    }
+
+    void onBackendClosed() {
+        Channel ch = backendChannel;
+        backendChannel = null;
+        backendHandler = null;
+        if (ch != null) {
+            ch.close();
+        }
+        backendFailed("connection closed by backend");
+    }
+
+    void onBackendError(Throwable cause) {
+        Channel ch = backendChannel;
+        releaseBackend(false);
+        if (ch != null) {
+            ch.close();
+        }
+        backendFailed(cause);
+    }
+
+    void onBackendTimeout() {
+        Channel ch = backendChannel;
+        releaseBackend(false);
+        ch.close();
+        metrics.backendError();
+        if (responseStarted) {
+            log.warn("{} {} {} -> {}: backend stopped sending the response for {} ms; closing", clientAddress, method,
+                    request.uri(), backend, context.config().responseTimeout().toMillis());
+            ctx.close();
+        } else {
+            respondError(HttpResponseStatus.GATEWAY_TIMEOUT, "The backend did not answer in time.",
+                    "no response within " + context.config().responseTimeout().toMillis() + " ms");
+        }
+    }
+
+    private void backendFailed(Object cause) {
+        if (request == null) {
+            return;
+        }
+        metrics.backendError();
+        lastFailure = cause;
+        log.debug("{} {} -> {} failed: {}", method, request.uri(), backend, cause);
+        if (responseStarted) {
+            log.warn("{} {} {} -> {}: response cut off: {}", clientAddress, method, request.uri(), backend, describe(cause));
+            ctx.flush();
+            ctx.close();
+            request = null;
+            return;
+        }
+        boolean nothingUnrepeatableSent = !bodyForwarded && (!headSent || isIdempotent(method));
+        if (nothingUnrepeatableSent) {
+            tryNextBackend();
+        } else {
+            respondError(HttpResponseStatus.BAD_GATEWAY, "The backend failed before it answered.", cause);
+        }
+    }
+
+    private static boolean isIdempotent(HttpMethod m) {
+        return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS || m == HttpMethod.PUT
+                || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
+    }
+
+    private void releaseBackend(boolean reusable) {
+        Channel ch = backendChannel;
+        if (ch == null) {
+            return;
+        }
+        backendHandler.detach();
+        backendChannel = null;
+        backendHandler = null;
+        awaitingBackendWritable = false;
+        if (reusable) {
+            loop.pool().release(ch);
+        } else {
+            ch.close();
+        }
+    }
+
+    /** Answers the current request from the proxy itself; it is logged once, with its cause. */
+    private void respondError(HttpResponseStatus status, String why, Object cause) {
+        if (cause != null) {
+            log.warn("{} {} {} -> {} ({}): {}", clientAddress, method, request.uri(), status.code(), backend, describe(cause));
+        }
+        metrics.response(status.code());
+        if (!requestComplete) {
+            if (requestHasBody || bodyForwarded) {
+                closeAfterResponse = true; // an unread body cannot be skipped safely
+            } else {
+                discardRestOfRequest = true; // only the empty end of the request is left to read
+            }
+        }
+        request = null;
+        var response = ErrorPages.page(status, why, closeAfterResponse);
+        if (closeAfterResponse) {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(response, ctx.voidPromise());
+            ctx.read();
+        }
+    }
+
+    private static String describe(Object cause) {
+        if (cause instanceof Throwable t) {
+            return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        }
+        return String.valueOf(cause);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == DRAIN || evt instanceof IdleStateEvent) {
+            if (request == null) {
+                ctx.close();
+            } else {
+                closeAfterResponse = true;
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection {} failed: {}", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+}

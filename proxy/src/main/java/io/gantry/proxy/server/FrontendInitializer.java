@@ -1,0 +1,46 @@
+package io.gantry.proxy.server;
+
+import io.gantry.proxy.ProxyConfig;
+import io.gantry.proxy.forward.ForwardingContext;
+import io.gantry.proxy.forward.FrontendHandler;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline of a client connection, read top to bottom: close it when idle too long, decode and
+ * encode HTTP/1.1 within strict limits, release one decoded message per read so that pipelined
+ * requests wait their turn, then forward.
+ */
+public final class FrontendInitializer extends ChannelInitializer<Channel> {
+
+    private final ForwardingContext context;
+    private final ChannelGroup connections;
+    private final HttpDecoderConfig decoderConfig;
+
+    /** @param connections where each new connection is tracked until it closes */
+    public FrontendInitializer(ForwardingContext context, ChannelGroup connections) {
+        this.context = context;
+        this.connections = connections;
+        ProxyConfig config = context.config();
+        this.decoderConfig = new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.maxInitialLineLength())
+                .setMaxHeaderSize(config.maxHeaderSize())
+                .setMaxChunkSize(65536);
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        connections.add(ch);
+        ch.pipeline()
+                .addLast("idle", new IdleStateHandler(0, 0, context.config().clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast("codec", new HttpServerCodec(decoderConfig))
+                .addLast("one-message-per-read", new FlowControlHandler())
+                .addLast("forward", new FrontendHandler(context));
+    }
+}

@@ -1,0 +1,13 @@
+package io.gantry.proxy.source;
+
+import io.gantry.proxy.backend.BackendGroup;
+
+/** Something that tells a {@link BackendGroup} which backends exist, now and as that changes. */
+public interface BackendSource extends AutoCloseable {
+
+    /** Starts feeding {@code group}; returns without waiting for the first result. */
+    void start(BackendGroup group);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,243 @@
+package io.gantry.proxy.source;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.gantry.common.EtcdSettings;
+import io.gantry.common.HostPort;
+import io.gantry.common.ServiceKeys;
+import io.gantry.proxy.ProxyMetrics;
+import io.gantry.proxy.backend.Backend;
+import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.backend.BackendSet;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Backends from an etcd prefix: read it once, then watch it from the next revision. After a broken
+ * connection the watch resumes from the last revision seen, with backoff; after a compaction it reads
+ * the prefix again. While etcd is unreachable the group keeps the last set. Everything here runs on one
+ * thread, which owns the state.
+ */
+public final class EtcdBackendSource implements BackendSource {
+
+    private static final Logger log = LoggerFactory.getLogger(EtcdBackendSource.class);
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final EtcdSettings settings;
+    private final String prefix;
+    private final ProxyMetrics metrics;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "etcd-source");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private Client client;
+    private BackendGroup group;
+    private final Map<String, Backend> backends = new HashMap<>();
+    private final Map<String, String> rejected = new HashMap<>();
+    private long revision;
+    private Watch.Watcher watcher;
+    private int generation;
+    private Duration backoff = MIN_BACKOFF;
+    private boolean connected;
+    private boolean closed;
+
+    public EtcdBackendSource(EtcdSettings settings, String prefix, ProxyMetrics metrics) {
+        this.settings = settings;
+        this.prefix = ServiceKeys.normalizePrefix(prefix);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void start(BackendGroup group) {
+        this.group = group;
+        this.client = settings.newClient();
+        thread.execute(this::readAll);
+    }
+
+    /** Reads the whole prefix, replaces the set, and watches from the next revision. */
+    private void readAll() {
+        if (closed) {
+            return;
+        }
+        GetResponse response;
+        try {
+            response = client.getKVClient()
+                    .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
+                    .get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            disconnected("cannot read " + prefix, e);
+            retryLater(this::readAll);
+            return;
+        }
+        backends.clear();
+        for (KeyValue kv : response.getKvs()) {
+            put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+        }
+        revision = response.getHeader().getRevision();
+        publish();
+        log.info("read {} backends under {} at revision {} from {}", backends.size(), prefix, revision, settings);
+        watchFrom(revision + 1);
+    }
+
+    private void watchFrom(long startRevision) {
+        int myGeneration = ++generation;
+        WatchOption option = WatchOption.builder()
+                .isPrefix(true)
+                .withRevision(startRevision)
+                .withCreateNotify(true)
+                .build();
+        watcher = client.getWatchClient().watch(bytes(prefix), option, new Watch.Listener() {
+            @Override
+            public void onNext(WatchResponse response) {
+                thread.execute(() -> {
+                    if (myGeneration == generation) {
+                        apply(response);
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                thread.execute(() -> {
+                    if (myGeneration == generation) {
+                        watchFailed(error);
+                    }
+                });
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+    }
+
+    private void apply(WatchResponse response) {
+        connected("watching " + prefix + " from revision " + (revision + 1));
+        if (response.getEvents().isEmpty()) {
+            return;
+        }
+        for (WatchEvent event : response.getEvents()) {
+            KeyValue kv = event.getKeyValue();
+            String key = kv.getKey().toString(StandardCharsets.UTF_8);
+            if (event.getEventType() == WatchEvent.EventType.PUT) {
+                put(key, kv.getValue().toString(StandardCharsets.UTF_8));
+            } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
+                backends.remove(key);
+                rejected.remove(key);
+            }
+            revision = Math.max(revision, kv.getModRevision());
+        }
+        publish();
+    }
+
+    private void put(String key, String value) {
+        try {
+            HostPort address = ServiceKeys.parseValue(key, value);
+            backends.put(key, Backend.of(key, address));
+            rejected.remove(key);
+        } catch (IllegalArgumentException e) {
+            backends.remove(key);
+            if (!value.equals(rejected.put(key, value))) {
+                log.warn("{}; skipped", e.getMessage());
+            }
+        }
+    }
+
+    private void publish() {
+        BackendSet next = BackendSet.of(backends.values());
+        if (!next.asList().equals(group.current().asList())) {
+            group.update(next);
+        }
+    }
+
+    private void watchFailed(Throwable error) {
+        closeWatcher();
+        if (error instanceof CompactedException || (error.getCause() instanceof CompactedException)) {
+            log.warn("etcd compacted past revision {}; reading {} again", revision + 1, prefix);
+            readAll();
+            return;
+        }
+        disconnected("watch on " + prefix + " broke", error);
+        retryLater(() -> watchFrom(revision + 1));
+    }
+
+    private void retryLater(Runnable action) {
+        if (closed) {
+            return;
+        }
+        thread.schedule(action, backoff.toMillis(), TimeUnit.MILLISECONDS);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+
+    private void connected(String what) {
+        backoff = MIN_BACKOFF;
+        if (!connected) {
+            connected = true;
+            metrics.sourceState("watching");
+            log.info("etcd {}: {}", settings, what);
+        }
+    }
+
+    private void disconnected(String what, Throwable error) {
+        if (connected || "starting".equals(metrics.sourceState())) {
+            log.warn("etcd {}: {} ({}); keeping the last {} backends and retrying", settings, what, describe(error),
+                    backends.size());
+        }
+        connected = false;
+        metrics.sourceState("disconnected");
+    }
+
+    private static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private void closeWatcher() {
+        generation++;
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
+    }
+
+    private static ByteSequence bytes(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        try {
+            thread.submit(() -> {
+                closed = true;
+                closeWatcher();
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("closing the etcd source: {}", e.toString());
+        }
+        thread.shutdownNow();
+        if (client != null) {
+            client.close();
+        }
+    }
+}
