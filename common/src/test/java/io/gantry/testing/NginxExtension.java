@@ -138,7 +138,7 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
                 pid %1$s/nginx.pid;
                 events { worker_connections 1024; }
                 http {
-                  log_format gantry '$request|$http_host|$http_x_forwarded_for|$content_length|$http_transfer_encoding';
+                  log_format gantry '$connection|$request|$http_host|$http_x_forwarded_for|$content_length|$http_transfer_encoding';
                   access_log %1$s/access.log gantry;
                   client_body_temp_path %1$s/tmp/body;
                   proxy_temp_path %1$s/tmp/proxy;

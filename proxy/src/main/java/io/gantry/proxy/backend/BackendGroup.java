@@ -7,24 +7,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The current backend set, whose contents change over time: sources {@link #update} it, the request
- * path reads {@link #current()} with one volatile read, listeners hear of each change.
+ * The backends, whose contents change over time: sources {@link #update} the set, the request path
+ * picks from it through {@link #selector()}, listeners hear of each change.
  */
 public final class BackendGroup {
 
     private static final Logger log = LoggerFactory.getLogger(BackendGroup.class);
 
-    private volatile BackendSet current = BackendSet.EMPTY;
+    private final RoundRobinSelector selector = new RoundRobinSelector();
     private final List<Consumer<BackendSet>> listeners = new CopyOnWriteArrayList<>();
 
+    /** The current set. */
     public BackendSet current() {
-        return current;
+        return selector.current();
+    }
+
+    /** Where the request path picks a backend. */
+    public RoundRobinSelector selector() {
+        return selector;
     }
 
     /** Replaces the set, logging what was added and removed. */
     public synchronized void update(BackendSet next) {
-        BackendSet previous = current;
-        current = next;
+        BackendSet previous = selector.current();
+        selector.rebase(next);
         List<Backend> before = previous.asList();
         List<Backend> after = next.asList();
         after.stream().filter(b -> !before.contains(b)).forEach(b -> log.info("backend added: {}", b));

@@ -1,33 +1,59 @@
 package io.gantry.proxy.backend;
 
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Round-robin over a {@link BackendSet}, one selector per event loop so picking needs no shared
- * write. The selector remembers the key it picked last, not a position: when backends are added or
- * removed the rotation carries on from that key, so the others keep their turn and nobody gets two.
- * Not thread-safe: each event loop owns its own.
+ * Round-robin over the current {@link BackendSet}, shared by all event loops: each pick takes the next
+ * ticket of one atomic counter, so consecutive requests alternate however they are spread over
+ * threads and connections. The set and the rotation's offset are swapped together by the single
+ * writer ({@link #rebase}), which continues the rotation after the last backend picked: adding or
+ * removing backends neither restarts the rotation nor gives anyone two turns in a row.
  */
 public final class RoundRobinSelector {
 
-    private BackendSet set;
-    private int index = -1;
+    /** A set and where ticket {@code base} starts in it. */
+    private record Rotation(BackendSet set, long base, int start) {
+        Backend at(long ticket) {
+            int n = set.size();
+            return set.get((int) ((start + Math.floorMod(ticket - base, (long) n)) % n));
+        }
+    }
 
-    /** The next backend in turn, or null when {@code backends} is empty. */
-    public Backend next(BackendSet backends) {
-        int n = backends.size();
-        if (n == 0) {
-            return null;
+    private final AtomicLong tickets = new AtomicLong();
+    private volatile Rotation rotation = new Rotation(BackendSet.EMPTY, 0, 0);
+
+    /** The next backend in turn, or null when there is none. */
+    public Backend next() {
+        Rotation r = rotation;
+        return r.set().isEmpty() ? null : r.at(tickets.getAndIncrement());
+    }
+
+    /** The next backend in turn other than {@code avoid} when there is another (for a retry), or null. */
+    public Backend nextExcept(Backend avoid) {
+        Rotation r = rotation;
+        int n = r.set().size();
+        for (int i = 0; i < n; i++) {
+            Backend b = r.at(tickets.getAndIncrement());
+            if (!b.equals(avoid)) {
+                return b;
+            }
         }
-        if (backends == set) {
-            index = index + 1 == n ? 0 : index + 1;
-        } else {
-            // Start each loop somewhere different so that N loops do not all hit backend 0 first.
-            index = set == null || index < 0
-                    ? ThreadLocalRandom.current().nextInt(n)
-                    : backends.indexAfter(set.get(index).key());
-            set = backends;
+        return n == 0 ? null : r.at(tickets.get());
+    }
+
+    /** The set being rotated over. */
+    public BackendSet current() {
+        return rotation.set();
+    }
+
+    /** Switches to {@code set}, continuing after the backend picked last. Called by one writer at a time. */
+    synchronized void rebase(BackendSet set) {
+        Rotation old = rotation;
+        long ticket = tickets.get();
+        int start = 0;
+        if (!old.set().isEmpty() && !set.isEmpty()) {
+            start = set.indexAfter(old.at(ticket - 1).key());
         }
-        return backends.get(index);
+        rotation = new Rotation(set, ticket, start);
     }
 }

@@ -4,7 +4,6 @@ import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.backend.ConnectionPool;
-import io.gantry.proxy.backend.RoundRobinSelector;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import java.util.Map;
@@ -12,19 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every client connection's {@link FrontendHandler} shares: the settings, the live backends,
- * the metrics, and per event loop its own selector and connection pool.
+ * the metrics, and per event loop that loop's own connection pool.
  */
 public final class ForwardingContext {
-
-    /** The state one event loop owns: touched only from that loop's thread. */
-    record LoopState(RoundRobinSelector selector, ConnectionPool pool) {
-    }
 
     private final ProxyConfig config;
     private final BackendGroup backends;
     private final ProxyMetrics metrics;
     private final Bootstrap backendBootstrap;
-    private final Map<EventLoop, LoopState> loops = new ConcurrentHashMap<>();
+    private final Map<EventLoop, ConnectionPool> pools = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
     /**
@@ -59,9 +54,9 @@ public final class ForwardingContext {
         draining = true;
     }
 
-    LoopState loop(EventLoop loop) {
-        return loops.computeIfAbsent(loop, l -> new LoopState(new RoundRobinSelector(),
-                new ConnectionPool(backendBootstrap, l, pool -> new BackendInitializer(config, pool),
-                        config.maxIdlePerBackend(), metrics.pooledIdle())));
+    /** The pool owned by {@code loop}: only that loop's thread may use it. */
+    ConnectionPool pool(EventLoop loop) {
+        return pools.computeIfAbsent(loop, l -> new ConnectionPool(backendBootstrap, l,
+                pool -> new BackendInitializer(config, pool), config.maxIdlePerBackend(), metrics.pooledIdle()));
     }
 }

@@ -2,7 +2,8 @@ package io.gantry.proxy.forward;
 
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.Backend;
-import io.gantry.proxy.backend.BackendSet;
+import io.gantry.proxy.backend.ConnectionPool;
+import io.gantry.proxy.backend.RoundRobinSelector;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -43,7 +44,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final ForwardingContext context;
     private final ProxyMetrics metrics;
     private final ChannelFutureListener onConnect = this::onConnect;
-    private ForwardingContext.LoopState loop;
+    private ConnectionPool pool;
     private ChannelHandlerContext ctx;
     private String clientAddress;
 
@@ -75,7 +76,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.loop = context.loop(ctx.channel().eventLoop());
+        this.pool = context.pool(ctx.channel().eventLoop());
     }
 
     @Override
@@ -147,23 +148,28 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void tryNextBackend() {
-        BackendSet set = context.backends().current();
-        if (set.isEmpty()) {
+        RoundRobinSelector selector = context.backends().selector();
+        int size = selector.current().size();
+        if (size == 0) {
             respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No backend is available for this service right now.", null);
             return;
         }
-        if (attempts >= Math.min(context.config().tries(), set.size())) {
+        if (attempts >= Math.min(context.config().tries(), size)) {
             respondError(HttpResponseStatus.BAD_GATEWAY, "No backend could be reached.", lastFailure);
             return;
         }
+        backend = attempts == 0 ? selector.next() : selector.nextExcept(backend);
         attempts++;
         headSent = false;
-        backend = loop.selector().next(set);
-        Channel pooled = loop.pool().pollIdle(backend.socketAddress());
+        if (backend == null) { // the set emptied between the two reads
+            respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No backend is available for this service right now.", null);
+            return;
+        }
+        Channel pooled = pool.pollIdle(backend.socketAddress());
         if (pooled != null) {
             attach(pooled);
         } else {
-            loop.pool().connect(backend.socketAddress()).addListener(onConnect);
+            pool.connect(backend.socketAddress()).addListener(onConnect);
         }
     }
 
@@ -377,7 +383,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backendHandler = null;
         awaitingBackendWritable = false;
         if (reusable) {
-            loop.pool().release(ch);
+            pool.release(ch);
         } else {
             ch.close();
         }

@@ -1,0 +1,37 @@
+package io.gantry.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ServiceKeysTest {
+
+    @Test
+    void plainHostPortIsTheTutorialsValue() {
+        assertEquals(new HostPort("10.0.0.5", 80), ServiceKeys.parseValue("/services/website/nginx@1", "10.0.0.5:80"));
+    }
+
+    @Test
+    void jsonValueWithAddressIsAccepted() {
+        assertEquals(new HostPort("10.0.0.5", 80),
+                ServiceKeys.parseValue("/services/website/nginx@1", "{\"address\":\"10.0.0.5:80\",\"weight\":2}"));
+    }
+
+    @Test
+    void malformedValueNamesTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServiceKeys.parseValue("/services/website/x", "abc"));
+        assertTrue(e.getMessage().startsWith("key /services/website/x: value 'abc' is not host:port"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ServiceKeys.parseValue("/k", "{\"addr\":\"1.2.3.4:80\"}"));
+        assertThrows(IllegalArgumentException.class, () -> ServiceKeys.parseValue("/k", "{not json"));
+    }
+
+    @Test
+    void prefixGetsTheSlashThatSeparatesServices() {
+        assertEquals("/services/web/", ServiceKeys.normalizePrefix("/services/web"));
+        assertEquals("/services/web/", ServiceKeys.prefix("web"));
+        assertThrows(IllegalArgumentException.class, () -> ServiceKeys.normalizePrefix("services/web"));
+    }
+}

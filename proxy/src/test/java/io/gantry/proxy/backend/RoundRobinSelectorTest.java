@@ -1,0 +1,93 @@
+package io.gantry.proxy.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.gantry.common.HostPort;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoundRobinSelectorTest {
+
+    private static Backend b(String name) {
+        return Backend.of(name, HostPort.parse("127.0.0.1:80"));
+    }
+
+    private static BackendSet set(String... names) {
+        return BackendSet.of(Arrays.stream(names).map(RoundRobinSelectorTest::b).toList());
+    }
+
+    private static List<String> picks(BackendGroup group, int n) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            keys.add(group.selector().next().key());
+        }
+        return keys;
+    }
+
+    @Test
+    void emptySetPicksNothing() {
+        assertNull(new BackendGroup().selector().next());
+    }
+
+    @Test
+    void visitsEveryBackendInTurn() {
+        BackendGroup group = new BackendGroup();
+        group.update(set("a", "b", "c"));
+        List<String> p = picks(group, 6);
+        assertEquals(p.subList(0, 3), p.subList(3, 6));
+        assertEquals(3, p.subList(0, 3).stream().distinct().count());
+    }
+
+    @Test
+    void addingABackendContinuesTheRotationWhereItWas() {
+        BackendGroup group = new BackendGroup();
+        group.update(set("a", "c"));
+        while (!group.selector().next().key().equals("a")) {
+            // turn until "a" was the last one picked
+        }
+        group.update(set("a", "b", "c"));
+        assertEquals(List.of("b", "c", "a", "b"), picks(group, 4));
+    }
+
+    @Test
+    void removingABackendGivesNobodyTwoTurnsInARow() {
+        BackendGroup group = new BackendGroup();
+        group.update(set("a", "b", "c"));
+        while (!group.selector().next().key().equals("b")) {
+            // turn until "b" was the last one picked
+        }
+        group.update(set("a", "c")); // "b" goes away right after its turn
+        assertEquals(List.of("c", "a", "c", "a"), picks(group, 4));
+        while (!group.selector().next().key().equals("a")) {
+            // turn until "a" was the last one picked
+        }
+        group.update(set("a", "b")); // "c", whose turn was next, goes away
+        assertEquals(List.of("b", "a"), picks(group, 2));
+    }
+
+    @Test
+    void retryPicksAnotherBackendWhenThereIsOne() {
+        BackendGroup group = new BackendGroup();
+        group.update(set("a", "b"));
+        Backend first = group.selector().next();
+        for (int i = 0; i < 5; i++) {
+            assertNotEquals(first, group.selector().nextExcept(first));
+        }
+        group.update(set("a"));
+        assertEquals("a", group.selector().nextExcept(b("a")).key());
+    }
+
+    @Test
+    void indexAfterWrapsAndWorksForKeysNoLongerInTheSet() {
+        BackendSet s = set("b", "d", "f");
+        assertEquals(1, s.indexAfter("b"));
+        assertEquals(0, s.indexAfter("f"));
+        assertEquals(1, s.indexAfter("c"));
+        assertEquals(0, s.indexAfter("z"));
+        assertEquals(0, s.indexAfter("a"));
+    }
+}
