@@ -67,6 +67,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Channel backendChannel;
     private BackendHandler backendHandler;
     private Object lastFailure;
+    private boolean readRequested;
 
     public FrontendHandler(ForwardingContext context) {
         this.context = context;
@@ -84,7 +85,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         metrics.connectionOpened();
         SocketAddress remote = ctx.channel().remoteAddress();
         clientAddress = remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(remote);
-        ctx.read();
+        requestRead();
         ctx.fireChannelActive();
     }
 
@@ -101,8 +102,26 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /** Asks for the next decoded message; see {@link #channelReadComplete}. */
+    private void requestRead() {
+        readRequested = true;
+        ctx.read();
+    }
+
+    /**
+     * With auto-read off, a read() that the socket's read cycle did not satisfy is spent when the cycle
+     * ends (FlowControlHandler drops it then), so a handler still waiting must ask again here.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readRequested) {
+            ctx.read();
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readRequested = false;
         if (msg instanceof HttpRequest req) {
             if (req.decoderResult().isFailure()) {
                 onMalformedRequest(req);
@@ -201,7 +220,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (HttpUtil.is100ContinueExpected(request)) {
                 ch.flush(); // the client waits for "100 Continue" before it sends the body
             }
-            ctx.read();
+            requestRead();
         }
     }
 
@@ -212,7 +231,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (content instanceof LastHttpContent) {
                 discardRestOfRequest = false;
             }
-            ctx.read();
+            requestRead();
             return;
         }
         if (content.content().isReadable()) {
@@ -225,7 +244,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         backendChannel.writeAndFlush(content, backendChannel.voidPromise());
         if (backendChannel.isWritable()) {
-            ctx.read();
+            requestRead();
         } else {
             awaitingBackendWritable = true;
         }
@@ -234,7 +253,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void onBackendWritable() {
         if (awaitingBackendWritable) {
             awaitingBackendWritable = false;
-            ctx.read();
+            requestRead();
         }
     }
 
@@ -304,7 +323,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(last, ctx.voidPromise());
-            ctx.read();
+            requestRead();
         }
     }
 
@@ -408,7 +427,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(response, ctx.voidPromise());
-            ctx.read();
+            requestRead();
         }
     }
 

@@ -66,6 +66,14 @@ class FrontendPipelineTest {
     }
 
     @Test
+    void keepAliveConnectionServesTheNextRequestAfterA503() {
+        EmbeddedChannel ch = channel();
+        assertTrue(send(ch, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n").startsWith("HTTP/1.1 503"));
+        String second = send(ch, "GET /2 HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertTrue(second.startsWith("HTTP/1.1 503"), "second request answered: " + second);
+    }
+
+    @Test
     void requestWithUnreadBodyGetsItsAnswerAndTheConnectionCloses() {
         EmbeddedChannel ch = channel();
         String out = send(ch, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n01234");
