@@ -36,7 +36,7 @@ public final class CommandLines {
         cli.registerConverter(EtcdSettings.class, converter(EtcdSettings::parse));
         cli.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
-            err.println(program + ": " + e.getMessage() + " (see --help)");
+            err.println(program + ": " + describe(e) + " (see --help)");
             err.flush();
             return USAGE;
         });
@@ -57,6 +57,16 @@ public final class CommandLines {
             return USAGE;
         }
         return cli.execute(args);
+    }
+
+    private static String describe(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            String what = first.startsWith("-") ? "unknown option '" + first + "'" : "unexpected argument '" + first + "'";
+            List<String> suggestions = u.getSuggestions();
+            return suggestions.isEmpty() ? what : what + "; did you mean " + String.join(" or ", suggestions) + "?";
+        }
+        return e.getMessage();
     }
 
     private static String describe(Throwable e) {

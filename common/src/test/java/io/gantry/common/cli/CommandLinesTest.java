@@ -54,8 +54,14 @@ class CommandLinesTest {
     @Test
     void unknownFlagIsOneLineNamingItWithExitTwo() {
         assertEquals(2, run(new Demo(), "--bogus"));
-        assertTrue(stderr().contains("--bogus"), stderr());
+        assertTrue(stderr().startsWith("demo: unknown option '--bogus'"), stderr());
         assertEquals(1, stderr().strip().lines().count(), stderr());
+    }
+
+    @Test
+    void misspelledFlagGetsASuggestion() {
+        assertEquals(2, run(new Demo(), "--listne", "127.0.0.1:80"));
+        assertTrue(stderr().contains("unknown option '--listne'; did you mean --listen?"), stderr());
     }
 
     @Test
