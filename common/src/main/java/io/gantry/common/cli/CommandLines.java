@@ -30,6 +30,8 @@ public final class CommandLines {
 
     /** Parses {@code args} into {@code command}, runs it and returns the exit status. */
     public static int execute(String program, Object command, String... args) {
+        // grpc (under jetcd) logs through java.util.logging; only its warnings are worth a person's time.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         CommandLine cli = new CommandLine(command);
         cli.registerConverter(Duration.class, converter(Durations::parse));
         cli.registerConverter(HostPort.class, converter(HostPort::parse));

@@ -1,6 +1,8 @@
 package io.gantry.proxy.backend;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,10 +33,16 @@ public final class BackendGroup {
     public synchronized void update(BackendSet next) {
         BackendSet previous = selector.current();
         selector.rebase(next);
-        List<Backend> before = previous.asList();
-        List<Backend> after = next.asList();
-        after.stream().filter(b -> !before.contains(b)).forEach(b -> log.info("backend added: {}", b));
-        before.stream().filter(b -> !after.contains(b)).forEach(b -> log.info("backend removed: {}", b));
+        Set<Backend> before = new HashSet<>(previous.asList());
+        Set<Backend> after = new HashSet<>(next.asList());
+        List<Backend> added = next.asList().stream().filter(b -> !before.contains(b)).toList();
+        List<Backend> removed = previous.asList().stream().filter(b -> !after.contains(b)).toList();
+        if (added.size() + removed.size() > 10) {
+            log.info("backends: {} added, {} removed, {} now", added.size(), removed.size(), next.size());
+        } else {
+            added.forEach(b -> log.info("backend added: {}", b));
+            removed.forEach(b -> log.info("backend removed: {}", b));
+        }
         if (next.isEmpty() && !previous.isEmpty()) {
             log.warn("no backends left: requests get 503 until one is added");
         }

@@ -1,0 +1,62 @@
+# Shared by bin/test and bin/demo: making sure the Debian packages Gantry runs with are installed.
+# shellcheck shell=bash
+
+# Debian's nginx and etcd live in /usr/sbin and /usr/bin; a non-login shell may lack /usr/sbin.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+# ensure_packages PACKAGE:COMMAND ...  installs the packages whose command is missing (as root, with
+# apt-get), or names them and exits non-zero.
+ensure_packages() {
+  local missing=() pair pkg cmd
+  for pair in "$@"; do
+    pkg=${pair%%:*}
+    cmd=${pair#*:}
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$(basename "$0"): missing Debian packages: ${missing[*]}" >&2
+    echo "  install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "$(basename "$0"): installing ${missing[*]} ..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  # Debian starts the packaged nginx on port 80; Gantry's tests and demo run their own.
+  if printf '%s\n' "${missing[@]}" | grep -qx nginx; then
+    service nginx stop >/dev/null 2>&1 || pkill -x nginx 2>/dev/null || true
+  fi
+}
+
+# The build tools and the programs the tests and demo start.
+GANTRY_BUILD_PACKAGES=(openjdk-17-jdk-headless:javac maven:mvn)
+GANTRY_RUNTIME_PACKAGES=(etcd-server:etcd etcd-client:etcdctl nginx:nginx)
+GANTRY_TEST_PACKAGES=(docker.io:dockerd wrk:wrk chromium:chromium)
+
+# ensure_dockerd: starts the Docker engine when it is installed but not answering (as root only).
+ensure_dockerd() {
+  command -v docker >/dev/null 2>&1 || return 0
+  docker info >/dev/null 2>&1 && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v dockerd >/dev/null 2>&1; then
+    echo "$(basename "$0"): the Docker engine is not running (start it with: sudo dockerd)" >&2
+    return 0
+  fi
+  echo "$(basename "$0"): starting dockerd (log: /tmp/gantry-dockerd.log)" >&2
+  nohup dockerd >/tmp/gantry-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "$(basename "$0"): dockerd did not come up; see /tmp/gantry-dockerd.log" >&2
+}
+
+# build_if_stale JAR: builds the reactor (without tests) when JAR is missing or older than any source.
+build_if_stale() {
+  local jar=$1
+  if [ -f "$jar" ] && [ -z "$(find . -path ./.git -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.properties' \) -newer "$jar" -print -quit)" ]; then
+    return 0
+  fi
+  echo "$(basename "$0"): building (mvn -q -DskipTests package) ..." >&2
+  mvn -B -q -DskipTests package >&2
+}
