@@ -14,7 +14,10 @@ public final class ServiceKeys {
     /** The tutorial's prefix, the default of every program. */
     public static final String DEFAULT_PREFIX = "/services/website/";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson costs half a second of class loading: only values that are JSON pay for it. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private ServiceKeys() {
     }
@@ -42,7 +45,7 @@ public final class ServiceKeys {
         String v = value.trim();
         try {
             if (v.startsWith("{")) {
-                JsonNode address = JSON.readTree(v).get("address");
+                JsonNode address = Json.MAPPER.readTree(v).get("address");
                 if (address == null || !address.isTextual()) {
                     throw new IllegalArgumentException("JSON value has no \"address\" string");
                 }

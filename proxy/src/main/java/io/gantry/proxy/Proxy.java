@@ -60,9 +60,10 @@ public final class Proxy implements AutoCloseable {
             proxy.shutdownNow();
             throw e;
         }
-        log.info("listening on {} ({}, {} event loops), admin on {}, backends from {}", proxy.address, proxy.transport.name(),
-                config.eventLoops(), proxy.adminAddress, config.etcd() != null ? "etcd " + config.etcd() + " " + config.prefix()
-                        : config.backends());
+        log.info("listening on {} ({}, {} event loops), admin on {}, backends from {}; ready {} ms after the JVM started",
+                proxy.address, proxy.transport.name(), config.eventLoops(), proxy.adminAddress,
+                config.etcd() != null ? "etcd " + config.etcd() + " " + config.prefix() : config.backends(),
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         return proxy;
     }
 

@@ -15,7 +15,7 @@ import sun.misc.Signal;
 
 /** {@code java -jar proxy.jar}: the proxy's command line. */
 @Command(name = "proxy", mixinStandardHelpOptions = true, version = "gantry proxy 0.1",
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false,
         description = "Reverse proxy balancing round-robin across backends read live from etcd (or given with --backend).",
         footer = "%nDurations read like 500ms, 10s, 1m. Every flag can also be set in the --config file as 'name = value'.")
 public final class ProxyMain implements Callable<Integer> {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gantry.common.HostPort;
 import io.gantry.testing.FreePorts;
 import io.gantry.testing.NginxExtension;
+import io.gantry.testing.Poll;
 import io.gantry.testing.RawHttp;
 import java.time.Duration;
 import java.util.List;
@@ -142,6 +143,59 @@ class ForwardingIT {
             assertEquals(200, r.status());
             assertEquals("received 102400\n", r.text());
             assertEquals(200, client.get("/").status(), "connection reusable after the upload");
+        }
+    }
+
+    @Test
+    void idlePooledConnectionsExpire() throws Exception {
+        try (Proxy proxy = start(ProxyConfig.builder().backends(List.of(HostPort.parse(nginx.backend(1).address())))
+                .poolIdleTimeout(Duration.ofMillis(200)));
+                RawHttp client = new RawHttp(proxy.address())) {
+            assertEquals(200, client.get("/").status());
+            assertEquals(1, proxy.metrics().pooledIdleConnections());
+            Poll.until(Duration.ofSeconds(5), "pooled connection closed", () -> proxy.metrics().pooledIdleConnections() == 0);
+            assertEquals(200, client.get("/").status());
+        }
+    }
+
+    @Test
+    void connectionsToARestartedBackendAreNeverReused() throws Exception {
+        try (Proxy proxy = startWith(nginx.backend(2).address()); RawHttp client = new RawHttp(proxy.address())) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, client.get("/").status());
+            }
+            nginx.backend(2).kill();
+            nginx.backend(2).start();
+            for (int i = 0; i < 10; i++) {
+                assertEquals(200, client.get("/").status());
+            }
+            assertEquals(0, proxy.metrics().backendErrors(), "no request was sent on a connection the backend had closed");
+        }
+    }
+
+    @Test
+    void adminServesStatusAndMetrics() throws Exception {
+        try (Proxy proxy = startWith(nginx.backend(1).address());
+                RawHttp client = new RawHttp(proxy.address());
+                RawHttp admin = new RawHttp(proxy.adminAddress())) {
+            assertEquals(200, client.get("/").status());
+            assertEquals(404, client.get("/missing").status());
+
+            RawHttp.Response status = admin.get("/status");
+            assertEquals(200, status.status());
+            assertEquals("application/json", status.header("content-type"));
+            assertTrue(status.text().contains("\"address\" : \"" + nginx.backend(1).address() + "\""), status.text());
+            assertTrue(status.text().contains("\"source\" : \"static\""), status.text());
+
+            RawHttp.Response metrics = admin.get("/metrics");
+            assertEquals(200, metrics.status());
+            assertTrue(metrics.text().contains("gantry_responses_total{class=\"2xx\"} 1\n"), metrics.text());
+            assertTrue(metrics.text().contains("gantry_responses_total{class=\"4xx\"} 1\n"), metrics.text());
+            assertTrue(metrics.text().contains("gantry_backends 1\n"), metrics.text());
+            assertTrue(metrics.text().contains("gantry_pool_idle_connections 1\n"), metrics.text());
+
+            assertEquals(404, admin.get("/nope").status());
+            assertEquals(405, admin.send("DELETE /status HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
         }
     }
 }

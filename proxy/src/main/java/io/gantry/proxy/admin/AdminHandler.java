@@ -1,12 +1,8 @@
 package io.gantry.proxy.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.BackendGroup;
-import io.gantry.proxy.backend.BackendSet;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -30,8 +26,6 @@ import java.util.Map;
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private final BackendGroup backends;
     private final ProxyMetrics metrics;
 
@@ -41,7 +35,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws JsonProcessingException {
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = request.uri().replaceFirst("\\?.*", "");
         FullHttpResponse response;
         if (request.decoderResult().isFailure()) {
@@ -52,7 +46,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             response = text(HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " not allowed: use GET\n", "text/plain");
             response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
         } else if (path.equals("/status")) {
-            response = text(HttpResponseStatus.OK, JSON.writeValueAsString(status()) + "\n", "application/json");
+            response = text(HttpResponseStatus.OK, status(), "application/json");
         } else {
             response = text(HttpResponseStatus.OK, prometheus(), "text/plain; version=0.0.4; charset=utf-8");
         }
@@ -66,13 +60,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private Map<String, Object> status() {
-        BackendSet set = backends.current();
-        List<Map<String, Object>> list = set.asList().stream().map(AdminHandler::describe).toList();
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("source", metrics.sourceState());
-        status.put("backends", list);
-        Map<String, Object> counters = new LinkedHashMap<>();
+    /** The status document; written by hand because a JSON library would cost the proxy's startup more than it saves here. */
+    private String status() {
+        StringBuilder out = new StringBuilder(256).append("{\n  \"source\" : ");
+        quote(out, metrics.sourceState()).append(",\n  \"backends\" : [");
+        List<Backend> list = backends.current().asList();
+        for (int i = 0; i < list.size(); i++) {
+            Backend b = list.get(i);
+            out.append(i == 0 ? "\n" : ",\n").append("    { \"key\" : ");
+            quote(out, b.key()).append(", \"address\" : ");
+            quote(out, b.address().toString()).append(", \"state\" : \"up\" }");
+        }
+        out.append(list.isEmpty() ? "],\n" : "\n  ],\n").append("  \"counters\" : {");
+        Map<String, Long> counters = new LinkedHashMap<>();
         for (int c = 1; c <= 5; c++) {
             counters.put("responses_" + c + "xx", metrics.responses(c));
         }
@@ -80,16 +80,27 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         counters.put("connections_active", metrics.connectionsActive());
         counters.put("connections_total", metrics.connectionsOpened());
         counters.put("pooled_idle_connections", metrics.pooledIdleConnections());
-        status.put("counters", counters);
-        return status;
+        String sep = "\n";
+        for (Map.Entry<String, Long> e : counters.entrySet()) {
+            out.append(sep).append("    \"").append(e.getKey()).append("\" : ").append(e.getValue());
+            sep = ",\n";
+        }
+        return out.append("\n  }\n}\n").toString();
     }
 
-    private static Map<String, Object> describe(Backend b) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("key", b.key());
-        m.put("address", b.address().toString());
-        m.put("state", "up");
-        return m;
+    private static StringBuilder quote(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"');
     }
 
     private String prometheus() {

@@ -68,8 +68,11 @@ public final class EtcdBackendSource implements BackendSource {
     @Override
     public void start(BackendGroup group) {
         this.group = group;
-        this.client = settings.newClient();
-        thread.execute(this::readAll);
+        // The etcd client (grpc, Vert.x) loads on this source's thread, beside the server starting on the caller's.
+        thread.execute(() -> {
+            client = settings.newClient();
+            readAll();
+        });
     }
 
     /** Reads the whole prefix, replaces the set, and watches from the next revision. */
