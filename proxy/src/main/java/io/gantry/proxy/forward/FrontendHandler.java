@@ -92,12 +92,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.connectionClosed();
-        if (backendChannel != null) {
-            // The client left mid-exchange: the backend connection is in an unknown state.
-            Channel ch = backendChannel;
-            releaseBackend(false);
-            ch.close();
-        }
+        // A client that left mid-exchange leaves the backend connection in an unknown state.
+        releaseBackend(false);
         request = null;
         ctx.fireChannelInactive();
     }
@@ -332,28 +328,17 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     void onBackendClosed() {
-        Channel ch = backendChannel;
-        backendChannel = null;
-        backendHandler = null;
-        if (ch != null) {
-            ch.close();
-        }
+        releaseBackend(false);
         backendFailed("connection closed by backend");
     }
 
     void onBackendError(Throwable cause) {
-        Channel ch = backendChannel;
         releaseBackend(false);
-        if (ch != null) {
-            ch.close();
-        }
         backendFailed(cause);
     }
 
     void onBackendTimeout() {
-        Channel ch = backendChannel;
         releaseBackend(false);
-        ch.close();
         metrics.backendError();
         if (responseStarted) {
             log.warn("{} {} {} -> {}: backend stopped sending the response for {} ms; closing", clientAddress, method,
