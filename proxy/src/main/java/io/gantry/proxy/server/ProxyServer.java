@@ -11,7 +11,11 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +50,16 @@ public final class ProxyServer {
         return (InetSocketAddress) listener.localAddress();
     }
 
+    private void tellConnectionsToDrain() throws InterruptedException {
+        List<Future<?>> told = new ArrayList<>();
+        for (Channel ch : connections) {
+            told.add(ch.eventLoop().submit(() -> ch.pipeline().fireUserEventTriggered(FrontendHandler.DRAIN)));
+        }
+        for (Future<?> f : told) {
+            f.await(1, TimeUnit.SECONDS);
+        }
+    }
+
     /** Open client connections. */
     public int connectionCount() {
         return connections.size();
@@ -56,13 +70,14 @@ public final class ProxyServer {
      * to {@code timeout} for them; returns how many were still open then.
      */
     public int drain(Duration timeout) throws InterruptedException {
+        // Every connection learns of the drain before the listener closes, so whoever sees the port
+        // close also sees the answers in flight say "Connection: close".
+        context.startDraining();
+        tellConnectionsToDrain();
         if (listener != null) {
             listener.close().sync();
         }
-        context.startDraining();
-        for (Channel ch : connections) {
-            ch.eventLoop().execute(() -> ch.pipeline().fireUserEventTriggered(FrontendHandler.DRAIN));
-        }
+        tellConnectionsToDrain(); // the ones accepted meanwhile
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
