@@ -108,6 +108,24 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
         await(client().getKVClient().delete(bytes(key)));
     }
 
+    /** The value of {@code key}, or null when there is none. */
+    public String value(String key) {
+        var kvs = await(client().getKVClient().get(bytes(key))).getKvs();
+        return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
+    }
+
+    /** The lease {@code key} is attached to (0 for none, -1 when there is no such key). */
+    public long lease(String key) {
+        var kvs = await(client().getKVClient().get(bytes(key))).getKvs();
+        return kvs.isEmpty() ? -1 : kvs.get(0).getLease();
+    }
+
+    /** The keys under {@code prefix}. */
+    public java.util.List<String> keys(String prefix) {
+        return await(client().getKVClient().get(bytes(prefix), io.etcd.jetcd.options.GetOption.builder().isPrefix(true)
+                .withKeysOnly(true).build())).getKvs().stream().map(kv -> kv.getKey().toString(StandardCharsets.UTF_8)).toList();
+    }
+
     /** Deletes every key under {@code prefix}. */
     public void deletePrefix(String prefix) {
         await(client().getKVClient().delete(bytes(prefix), DeleteOption.builder().isPrefix(true).build()));

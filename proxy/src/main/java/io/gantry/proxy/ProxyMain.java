@@ -3,15 +3,14 @@ package io.gantry.proxy;
 import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.cli.CommandLines;
+import io.gantry.common.cli.Shutdown;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /** {@code java -jar proxy.jar}: the proxy's command line. */
 @Command(name = "proxy", mixinStandardHelpOptions = true, version = "gantry proxy 0.1",
@@ -108,15 +107,7 @@ public final class ProxyMain implements Callable<Integer> {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start: " + bindMessage(e, config), e);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runnable stop = () -> {
-            proxy.close();
-            stopped.countDown();
-        };
-        // SIGTERM and SIGINT drain and exit 0, as a service manager expects of a clean stop.
-        Signal.handle(new Signal("TERM"), s -> new Thread(stop, "shutdown").start());
-        Signal.handle(new Signal("INT"), s -> new Thread(stop, "shutdown").start());
-        stopped.await();
+        Shutdown.awaitSignalThen(proxy::close);
         return 0;
     }
 

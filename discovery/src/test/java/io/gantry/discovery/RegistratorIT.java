@@ -1,0 +1,113 @@
+package io.gantry.discovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.gantry.testing.ChildProcess;
+import io.gantry.testing.DockerExtension;
+import io.gantry.testing.EtcdExtension;
+import io.gantry.testing.Poll;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** discovery.jar in registrator mode against the real Docker engine: labelled containers come and go. */
+class RegistratorIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    @RegisterExtension
+    static final EtcdExtension etcd = new EtcdExtension();
+
+    @RegisterExtension
+    static final DockerExtension docker = new DockerExtension();
+
+    @TempDir
+    Path dir;
+
+    private ChildProcess discovery;
+    private final String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
+
+    @BeforeEach
+    void clean() {
+        etcd.deletePrefix("/services/");
+    }
+
+    @AfterEach
+    void stop() {
+        if (discovery != null) {
+            discovery.kill();
+        }
+    }
+
+    private void startDiscovery() {
+        discovery = DiscoveryJar.start(dir, "--etcd", etcd.endpoint(), "--docker", "--interval", "200ms", "--ttl", "5s");
+    }
+
+    private String nginx(String name, String... labels) {
+        String[] args = new String[labels.length * 2 + 6];
+        int i = 0;
+        args[i++] = "--name";
+        args[i++] = name;
+        for (String label : labels) {
+            args[i++] = "--label";
+            args[i++] = label;
+        }
+        args[i++] = "-p";
+        args[i++] = "127.0.0.1::80";
+        args[i++] = "nginx";
+        args = java.util.Arrays.copyOf(args, i);
+        docker.run(args);
+        return "127.0.0.1:" + docker.publishedPort(name, 80);
+    }
+
+    private void awaitValue(String key, String value) {
+        Poll.until(DEADLINE, key + " = " + value, () -> value.equals(etcd.value(key)));
+    }
+
+    private void awaitGone(String key) {
+        Poll.until(DEADLINE, key + " deleted", () -> etcd.value(key) == null);
+    }
+
+    @Test
+    void runningLabelledContainerIsRegisteredAndRemovedWhenItStops() {
+        String name = "gantry-it-a-" + run;
+        String address = nginx(name, "gantry.service=website");
+        startDiscovery();
+        awaitValue("/services/website/" + name, address);
+        docker.call("stop", name);
+        awaitGone("/services/website/" + name);
+    }
+
+    @Test
+    void containerStartedLaterIsRegisteredFromTheEventStream() {
+        startDiscovery();
+        Poll.until(DEADLINE, "discovery following docker", () -> discovery.output().contains("running containers labelled"));
+        String name = "gantry-it-b-" + run;
+        String address = nginx(name, "gantry.service=shop");
+        awaitValue("/services/shop/" + name, address);
+        docker.call("kill", name);
+        awaitGone("/services/shop/" + name);
+        docker.call("start", name);
+        awaitValue("/services/shop/" + name, "127.0.0.1:" + docker.publishedPort(name, 80));
+    }
+
+    @Test
+    void unlabelledContainersAreLeftAlone() {
+        String plain = "gantry-it-c-" + run;
+        nginx(plain);
+        String labelled = "gantry-it-d-" + run;
+        String address = nginx(labelled, "gantry.service=website");
+        startDiscovery();
+        awaitValue("/services/website/" + labelled, address);
+        assertNull(etcd.value("/services/website/" + plain));
+        assertEquals(List.of(), etcd.keys("/services/").stream().filter(k -> k.endsWith("/" + plain)).toList(),
+                "no key names the unlabelled container");
+    }
+}
