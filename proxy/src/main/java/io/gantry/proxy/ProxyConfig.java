@@ -25,6 +25,12 @@ import java.util.List;
  * @param shutdownTimeout how long in-flight requests may take to finish on SIGTERM
  * @param maxInitialLineLength the longest request line accepted
  * @param maxHeaderSize the most header bytes accepted
+ * @param maxHeaderCount the most header fields accepted
+ * @param maxBodySize the largest request body accepted (413 beyond), 0 for no limit
+ * @param clientHeaderTimeout how long a client may take to send a request's head once it started (408 after)
+ * @param maxConnections client connections accepted at once; more are closed as they arrive
+ * @param maxFails failures within {@code failTimeout} after which a backend is skipped (passive health)
+ * @param failTimeout the window for {@code maxFails}, and how long a failing backend is skipped
  */
 public record ProxyConfig(
         HostPort listen,
@@ -41,7 +47,13 @@ public record ProxyConfig(
         int tries,
         Duration shutdownTimeout,
         int maxInitialLineLength,
-        int maxHeaderSize) {
+        int maxHeaderSize,
+        int maxHeaderCount,
+        long maxBodySize,
+        Duration clientHeaderTimeout,
+        int maxConnections,
+        int maxFails,
+        Duration failTimeout) {
 
     public ProxyConfig {
         backends = List.copyOf(backends);
@@ -57,6 +69,12 @@ public record ProxyConfig(
         positive("max-idle-per-backend", maxIdlePerBackend);
         positive("max-initial-line", maxInitialLineLength);
         positive("max-header-size", maxHeaderSize);
+        positive("max-header-count", maxHeaderCount);
+        positive("max-connections", maxConnections);
+        positive("max-fails", maxFails);
+        if (maxBodySize < 0) {
+            throw new IllegalArgumentException("--max-body-size must be 0 (no limit) or more, got " + maxBodySize);
+        }
     }
 
     private static void positive(String name, int value) {
@@ -87,6 +105,12 @@ public record ProxyConfig(
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private int maxInitialLineLength = 8192;
         private int maxHeaderSize = 16384;
+        private int maxHeaderCount = 100;
+        private long maxBodySize = 0;
+        private Duration clientHeaderTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 10_000;
+        private int maxFails = 1;
+        private Duration failTimeout = Duration.ofSeconds(10);
 
         public Builder listen(HostPort v) { listen = v; return this; }
         public Builder admin(HostPort v) { admin = v; return this; }
@@ -103,11 +127,17 @@ public record ProxyConfig(
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
         public Builder maxInitialLineLength(int v) { maxInitialLineLength = v; return this; }
         public Builder maxHeaderSize(int v) { maxHeaderSize = v; return this; }
+        public Builder maxHeaderCount(int v) { maxHeaderCount = v; return this; }
+        public Builder maxBodySize(long v) { maxBodySize = v; return this; }
+        public Builder clientHeaderTimeout(Duration v) { clientHeaderTimeout = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder maxFails(int v) { maxFails = v; return this; }
+        public Builder failTimeout(Duration v) { failTimeout = v; return this; }
 
         public ProxyConfig build() {
             return new ProxyConfig(listen, admin, etcd, prefix, backends, eventLoops, connectTimeout, responseTimeout,
                     clientIdleTimeout, poolIdleTimeout, maxIdlePerBackend, tries, shutdownTimeout, maxInitialLineLength,
-                    maxHeaderSize);
+                    maxHeaderSize, maxHeaderCount, maxBodySize, clientHeaderTimeout, maxConnections, maxFails, failTimeout);
         }
     }
 }

@@ -67,6 +67,24 @@ public final class ProxyMain implements Callable<Integer> {
     @Option(names = "--max-header-size", paramLabel = "BYTES", description = "Most header bytes accepted (default 16384).")
     Integer maxHeaderSize;
 
+    @Option(names = "--max-header-count", paramLabel = "N", description = "Most header fields accepted (default 100), then 431.")
+    Integer maxHeaderCount;
+
+    @Option(names = "--max-body-size", paramLabel = "BYTES", description = "Largest request body accepted, then 413 (default 0: no limit).")
+    Long maxBodySize;
+
+    @Option(names = "--client-header-timeout", paramLabel = "DURATION", description = "How long a client may take to send a request head (default 30s), then 408.")
+    Duration clientHeaderTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "Client connections at once (default 10000); more are closed on arrival.")
+    Integer maxConnections;
+
+    @Option(names = "--max-fails", paramLabel = "N", description = "Failures within --fail-timeout that make a backend skipped (default 1).")
+    Integer maxFails;
+
+    @Option(names = "--fail-timeout", paramLabel = "DURATION", description = "The window for --max-fails and how long a backend is skipped (default 10s).")
+    Duration failTimeout;
+
     public static void main(String[] args) {
         System.exit(CommandLines.execute("proxy", new ProxyMain(), args));
     }
@@ -89,6 +107,12 @@ public final class ProxyMain implements Callable<Integer> {
         set(shutdownTimeout, b::shutdownTimeout);
         set(maxInitialLine, b::maxInitialLineLength);
         set(maxHeaderSize, b::maxHeaderSize);
+        set(maxHeaderCount, b::maxHeaderCount);
+        set(maxBodySize, b::maxBodySize);
+        set(clientHeaderTimeout, b::clientHeaderTimeout);
+        set(maxConnections, b::maxConnections);
+        set(maxFails, b::maxFails);
+        set(failTimeout, b::failTimeout);
         return b.build();
     }
 

@@ -13,6 +13,7 @@ public final class ProxyMetrics {
     private final LongAdder connectionsOpened = new LongAdder();
     private final LongAdder connectionsActive = new LongAdder();
     private final LongAdder pooledIdle = new LongAdder();
+    private final LongAdder connectionsRefused = new LongAdder();
     private volatile String sourceState = "starting";
 
     public ProxyMetrics() {
@@ -35,6 +36,15 @@ public final class ProxyMetrics {
     public void connectionOpened() {
         connectionsOpened.increment();
         connectionsActive.increment();
+    }
+
+    /** Counts a connection closed on arrival because of the connection cap. */
+    public void connectionRefused() {
+        connectionsRefused.increment();
+    }
+
+    public long connectionsRefused() {
+        return connectionsRefused.sum();
     }
 
     public void connectionClosed() {

@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ticket of one atomic counter, so consecutive requests alternate however they are spread over
  * threads and connections. The set and the rotation's offset are swapped together by the single
  * writer ({@link #rebase}), which continues the rotation after the last backend picked: adding or
- * removing backends neither restarts the rotation nor gives anyone two turns in a row.
+ * removing backends neither restarts the rotation nor gives anyone two turns in a row. Backends that
+ * passive health is skipping lose their turn; when every backend is skipped, they are tried anyway
+ * rather than refusing on stale information.
  */
 public final class RoundRobinSelector {
 
@@ -28,17 +30,31 @@ public final class RoundRobinSelector {
         return r.set().isEmpty() ? null : r.at(tickets.getAndIncrement());
     }
 
-    /** The next backend in turn other than {@code avoid} when there is another (for a retry), or null. */
-    public Backend nextExcept(Backend avoid) {
+    /**
+     * The next backend in turn that is neither {@code avoid} (the one a retry leaves) nor skipped by
+     * {@code health}; failing that, the next one other than {@code avoid}; null when there is none.
+     */
+    public Backend next(Backend avoid, PassiveHealth health) {
         Rotation r = rotation;
         int n = r.set().size();
+        if (n == 0) {
+            return null;
+        }
+        long now = System.nanoTime();
+        Backend fallback = null;
         for (int i = 0; i < n; i++) {
             Backend b = r.at(tickets.getAndIncrement());
-            if (!b.equals(avoid)) {
+            if (b.equals(avoid) && n > 1) {
+                continue;
+            }
+            if (!health.isDown(b, now)) {
                 return b;
             }
+            if (fallback == null) {
+                fallback = b;
+            }
         }
-        return n == 0 ? null : r.at(tickets.get());
+        return fallback != null ? fallback : r.at(tickets.getAndIncrement());
     }
 
     /** The set being rotated over. */

@@ -4,14 +4,16 @@ import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.backend.ConnectionPool;
+import io.gantry.proxy.backend.PassiveHealth;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What every client connection's {@link FrontendHandler} shares: the settings, the live backends,
- * the metrics, and per event loop that loop's own connection pool.
+ * What every client connection's {@link FrontendHandler} shares: the settings, the live backends and
+ * their passive health, the request validator, the metrics, and per event loop that loop's own
+ * connection pool.
  */
 public final class ForwardingContext {
 
@@ -19,6 +21,8 @@ public final class ForwardingContext {
     private final BackendGroup backends;
     private final ProxyMetrics metrics;
     private final Bootstrap backendBootstrap;
+    private final RequestValidator validator;
+    private final PassiveHealth health;
     private final Map<EventLoop, ConnectionPool> pools = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
@@ -31,6 +35,16 @@ public final class ForwardingContext {
         this.backends = backends;
         this.metrics = metrics;
         this.backendBootstrap = backendBootstrap;
+        this.validator = new RequestValidator(config.maxHeaderCount(), config.maxBodySize());
+        this.health = new PassiveHealth(config.maxFails(), config.failTimeout());
+    }
+
+    public RequestValidator validator() {
+        return validator;
+    }
+
+    public PassiveHealth health() {
+        return health;
     }
 
     public ProxyConfig config() {

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -68,6 +69,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private BackendHandler backendHandler;
     private Object lastFailure;
     private boolean readRequested;
+    private boolean reusedConnection;
+    private boolean freshConnectionOnly;
+    private long bodyBytes;
+    private String upgradeProtocol;
+    private HeaderTimeoutHandler headerTimeout;
 
     public FrontendHandler(ForwardingContext context) {
         this.context = context;
@@ -78,6 +84,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.pool = context.pool(ctx.channel().eventLoop());
+        this.headerTimeout = ctx.pipeline().get(HeaderTimeoutHandler.class);
     }
 
     @Override
@@ -131,14 +138,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onMalformedRequest(HttpRequest req) {
-        Throwable cause = req.decoderResult().cause();
+        RequestValidator.Rejection r = RequestValidator.decodeFailure(req.decoderResult().cause());
         ReferenceCountUtil.release(req);
         request = req;
         method = req.method();
         closeAfterResponse = true; // the decoder has lost its place in the byte stream
-        respondError(HttpResponseStatus.BAD_REQUEST,
-                "The request could not be read" + (cause == null || cause.getMessage() == null ? "." : ": " + cause.getMessage()),
-                null);
+        respondError(r.status(), r.reason(), null);
     }
 
     private void onRequest(HttpRequest req) {
@@ -153,12 +158,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         closeAfterResponse = !HttpUtil.isKeepAlive(req) || context.draining();
         attempts = 0;
         lastFailure = null;
-        if (clientHttp11 && !req.headers().contains(HttpHeaderNames.HOST)) {
-            respondError(HttpResponseStatus.BAD_REQUEST, "An HTTP/1.1 request needs a Host header.", null);
+        bodyBytes = 0;
+        freshConnectionOnly = false;
+        if (headerTimeout != null) {
+            headerTimeout.headReceived();
+        }
+        RequestValidator.Rejection rejection = context.validator().check(req);
+        if (rejection != null) {
+            closeAfterResponse |= rejection.close();
+            respondError(rejection.status(), rejection.reason(), null);
             return;
         }
+        upgradeProtocol = HeaderRewriter.upgradeRequested(req) ? req.headers().get(HttpHeaderNames.UPGRADE) : null;
         req.setProtocolVersion(HttpVersion.HTTP_1_1); // backends always get HTTP/1.1, so their connections can be reused
         HeaderRewriter.rewriteRequest(req, requestHasBody, clientAddress);
+        if (upgradeProtocol != null) {
+            HeaderRewriter.keepUpgrade(req.headers(), upgradeProtocol);
+        }
         tryNextBackend();
     }
 
@@ -173,14 +189,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             respondError(HttpResponseStatus.BAD_GATEWAY, "No backend could be reached.", lastFailure);
             return;
         }
-        backend = attempts == 0 ? selector.next() : selector.nextExcept(backend);
+        backend = selector.next(attempts == 0 ? null : backend, context.health());
         attempts++;
         headSent = false;
         if (backend == null) { // the set emptied between the two reads
             respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No backend is available for this service right now.", null);
             return;
         }
-        Channel pooled = pool.pollIdle(backend.socketAddress());
+        Channel pooled = freshConnectionOnly ? null : pool.pollIdle(backend.socketAddress());
+        reusedConnection = pooled != null;
         if (pooled != null) {
             attach(pooled);
         } else {
@@ -221,6 +238,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            // Bad chunk framing mid-body: what was forwarded is cut off, nothing after it is.
+            RequestValidator.Rejection r = RequestValidator.decodeFailure(content.decoderResult().cause());
+            content.release();
+            abortRequest(r);
+            return;
+        }
         if (discardRestOfRequest || backendChannel == null) {
             // The rest of a request already answered without a backend.
             content.release();
@@ -230,8 +254,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             requestRead();
             return;
         }
-        if (content.content().isReadable()) {
+        int readable = content.content().readableBytes();
+        if (readable > 0) {
             bodyForwarded = true;
+            bodyBytes += readable;
+            if (context.validator().maxBodySize() > 0 && bodyBytes > context.validator().maxBodySize()) {
+                content.release();
+                abortRequest(context.validator().tooLarge());
+                return;
+            }
         }
         if (content instanceof LastHttpContent) {
             requestComplete = true;
@@ -243,6 +274,17 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             requestRead();
         } else {
             awaitingBackendWritable = true;
+        }
+    }
+
+    /** Stops forwarding a request whose body turned out bad: the backend connection is dropped unfinished. */
+    private void abortRequest(RequestValidator.Rejection r) {
+        releaseBackend(false);
+        closeAfterResponse = true;
+        if (responseStarted || request == null) {
+            ctx.close();
+        } else {
+            respondError(r.status(), r.reason(), null);
         }
     }
 
@@ -295,6 +337,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         responseStarted = true;
         metrics.response(status);
+        context.health().success(backend);
+        if (status == 101 && upgradeProtocol != null) {
+            startTunnel(response);
+            return;
+        }
         backendKeepAlive = HttpUtil.isKeepAlive(response);
         if (!requestComplete) {
             // Answered before the request body was all read: the rest of it cannot be skipped safely.
@@ -311,10 +358,42 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.write(response, ctx.voidPromise());
     }
 
+    /**
+     * The backend accepted the Upgrade: pass the 101 on, then turn both connections into a byte tunnel
+     * (HTTP handlers out, {@link TunnelHandler}s in). The backend connection is never pooled again.
+     */
+    private void startTunnel(HttpResponse response) {
+        String protocol = response.headers().get(HttpHeaderNames.UPGRADE, upgradeProtocol);
+        HeaderRewriter.rewriteResponse(response, method, true);
+        HeaderRewriter.keepUpgrade(response.headers(), protocol);
+        ctx.writeAndFlush(response, ctx.voidPromise());
+        Channel front = ctx.channel();
+        Channel back = backendChannel;
+        backendHandler.detach();
+        backendChannel = null;
+        backendHandler = null;
+        request = null;
+        back.pipeline().addLast("tunnel", new TunnelHandler(front, () -> { }));
+        back.pipeline().remove("relay");
+        back.pipeline().remove("timers");
+        back.pipeline().remove("codec");
+        ChannelPipeline p = front.pipeline();
+        p.addLast("tunnel", new TunnelHandler(back, metrics::connectionClosed));
+        p.remove("one-message-per-read");
+        p.remove("header-timeout");
+        p.remove("codec");
+        p.remove(this);
+        front.config().setAutoRead(true);
+        back.config().setAutoRead(true);
+    }
+
     private void finishExchange(LastHttpContent last) {
         boolean reusable = backendKeepAlive && requestComplete;
         releaseBackend(reusable);
         request = null;
+        if (headerTimeout != null) {
+            headerTimeout.awaitNextHead();
+        }
         if (closeAfterResponse) {
             ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -340,6 +419,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     void onBackendTimeout() {
         releaseBackend(false);
         metrics.backendError();
+        context.health().failure(backend, "no response within " + context.config().responseTimeout().toMillis() + " ms");
         if (responseStarted) {
             log.warn("{} {} {} -> {}: backend stopped sending the response for {} ms; closing", clientAddress, method,
                     request.uri(), backend, context.config().responseTimeout().toMillis());
@@ -357,6 +437,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         metrics.backendError();
         lastFailure = cause;
         log.debug("{} {} -> {} failed: {}", method, request.uri(), backend, cause);
+        boolean staleConnection = reusedConnection && !responseStarted;
+        if (!staleConnection) {
+            context.health().failure(backend, describe(cause));
+        }
         if (responseStarted) {
             log.warn("{} {} {} -> {}: response cut off: {}", clientAddress, method, request.uri(), backend, describe(cause));
             ctx.flush();
@@ -366,6 +450,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         boolean nothingUnrepeatableSent = !bodyForwarded && (!headSent || isIdempotent(method));
         if (nothingUnrepeatableSent) {
+            if (staleConnection && !freshConnectionOnly) {
+                // A pooled connection the backend had closed (the keep-alive race): not the backend's
+                // fault and not a try; again, on a new connection.
+                attempts--;
+                freshConnectionOnly = true;
+            }
             tryNextBackend();
         } else {
             respondError(HttpResponseStatus.BAD_GATEWAY, "The backend failed before it answered.", cause);
@@ -412,6 +502,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(response, ctx.voidPromise());
+            if (headerTimeout != null) {
+                headerTimeout.awaitNextHead();
+            }
             requestRead();
         }
     }
@@ -425,6 +518,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HeaderTimeoutHandler.EXPIRED) {
+            if (request == null) {
+                metrics.response(408);
+                ctx.writeAndFlush(ErrorPages.page(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive.", true))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
         if (evt == DRAIN || evt instanceof IdleStateEvent) {
             if (request == null) {
                 ctx.close();

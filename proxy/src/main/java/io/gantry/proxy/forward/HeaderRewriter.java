@@ -68,6 +68,18 @@ public final class HeaderRewriter {
         return false;
     }
 
+    /** Whether the client asks to switch protocols: an Upgrade header that Connection names. */
+    public static boolean upgradeRequested(HttpRequest request) {
+        HttpHeaders h = request.headers();
+        return h.contains(HttpHeaderNames.UPGRADE) && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    /** Puts back the two hop-by-hop headers an upgrade needs on the next hop. */
+    public static void keepUpgrade(HttpHeaders h, String protocol) {
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        h.set(HttpHeaderNames.UPGRADE, protocol);
+    }
+
     /** Whether a response to {@code method} with {@code status} can carry a body (RFC 9110 §6.4.1). */
     static boolean hasBody(HttpMethod method, int status) {
         return !(method == HttpMethod.HEAD || status < 200 || status == 204 || status == 304

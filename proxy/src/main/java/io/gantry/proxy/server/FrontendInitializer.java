@@ -3,6 +3,7 @@ package io.gantry.proxy.server;
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.proxy.forward.FrontendHandler;
+import io.gantry.proxy.forward.HeaderTimeoutHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
@@ -13,20 +14,23 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of a client connection, read top to bottom: close it when idle too long, decode and
- * encode HTTP/1.1 within strict limits, release one decoded message per read so that pipelined
- * requests wait their turn, then forward.
+ * The pipeline of a client connection, read top to bottom: (past the connection cap, none at all)
+ * close it when idle too long, time a request head that is slow to arrive, decode and encode HTTP/1.1
+ * within strict limits, release one decoded message per read so that pipelined requests wait their
+ * turn, then forward.
  */
 public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
     private final ForwardingContext context;
     private final ChannelGroup connections;
     private final HttpDecoderConfig decoderConfig;
+    private final ConnectionAdmission admission;
 
     /** @param connections where each new connection is tracked until it closes */
     public FrontendInitializer(ForwardingContext context, ChannelGroup connections) {
         this.context = context;
         this.connections = connections;
+        this.admission = new ConnectionAdmission(context.config().maxConnections(), context.metrics());
         ProxyConfig config = context.config();
         this.decoderConfig = new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineLength())
@@ -36,9 +40,14 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        ProxyConfig config = context.config();
+        if (!admission.admit(ch)) {
+            return;
+        }
         connections.add(ch);
         ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, context.config().clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast("idle", new IdleStateHandler(0, 0, config.clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast("header-timeout", new HeaderTimeoutHandler(config.clientHeaderTimeout()))
                 .addLast("codec", new HttpServerCodec(decoderConfig))
                 .addLast("one-message-per-read", new FlowControlHandler())
                 .addLast("forward", new FrontendHandler(context));

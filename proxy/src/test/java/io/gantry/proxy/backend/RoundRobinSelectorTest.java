@@ -2,6 +2,7 @@ package io.gantry.proxy.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.gantry.common.HostPort;
@@ -74,11 +75,28 @@ class RoundRobinSelectorTest {
         BackendGroup group = new BackendGroup();
         group.update(set("a", "b"));
         Backend first = group.selector().next();
+        PassiveHealth health = new PassiveHealth(1, java.time.Duration.ofSeconds(10));
         for (int i = 0; i < 5; i++) {
-            assertNotEquals(first, group.selector().nextExcept(first));
+            assertNotEquals(first, group.selector().next(first, health));
         }
         group.update(set("a"));
-        assertEquals("a", group.selector().nextExcept(b("a")).key());
+        assertEquals("a", group.selector().next(b("a"), health).key());
+    }
+
+    @Test
+    void skippedBackendsLoseTheirTurnUntilAllAreSkipped() {
+        BackendGroup group = new BackendGroup();
+        group.update(set("a", "b", "c"));
+        PassiveHealth health = new PassiveHealth(1, java.time.Duration.ofSeconds(10));
+        health.failure(b("b"), "test");
+        for (int i = 0; i < 6; i++) {
+            assertNotEquals("b", group.selector().next(null, health).key());
+        }
+        health.failure(b("a"), "test");
+        health.failure(b("c"), "test");
+        assertNotNull(group.selector().next(null, health), "all skipped: tried anyway");
+        health.success(b("b"));
+        assertEquals("b", group.selector().next(null, health).key(), "b is the only one not skipped");
     }
 
     @Test

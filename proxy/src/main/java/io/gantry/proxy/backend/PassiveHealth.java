@@ -1,0 +1,72 @@
+package io.gantry.proxy.backend;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Passive health, as nginx's {@code max_fails} and {@code fail_timeout}: a backend that fails
+ * {@code maxFails} times within {@code failTimeout} is skipped for {@code failTimeout}, then tried again;
+ * its first success puts it back. Failures are connect errors, resets and timeouts seen by real requests.
+ * Healthy backends cost one map lookup per request and allocate nothing.
+ */
+public final class PassiveHealth {
+
+    private static final Logger log = LoggerFactory.getLogger(PassiveHealth.class);
+
+    private static final class State {
+        int fails;
+        long windowStart;
+        volatile long downUntil;
+        boolean ejected;
+    }
+
+    private final int maxFails;
+    private final long failTimeoutNanos;
+    private final ConcurrentHashMap<Backend, State> states = new ConcurrentHashMap<>();
+
+    public PassiveHealth(int maxFails, Duration failTimeout) {
+        this.maxFails = maxFails;
+        this.failTimeoutNanos = failTimeout.toNanos();
+    }
+
+    /** Whether {@code backend} is being skipped at {@code now} ({@link System#nanoTime()}). */
+    public boolean isDown(Backend backend, long now) {
+        State s = states.get(backend);
+        return s != null && now - s.downUntil < 0;
+    }
+
+    /** Counts a failure; ejects the backend when it reaches {@code maxFails} within the window. */
+    public void failure(Backend backend, String cause) {
+        long now = System.nanoTime();
+        State s = states.computeIfAbsent(backend, b -> new State());
+        synchronized (s) {
+            if (s.fails == 0 || now - s.windowStart > failTimeoutNanos) {
+                s.fails = 0;
+                s.windowStart = now;
+            }
+            if (++s.fails >= maxFails && now - s.downUntil >= 0) {
+                s.downUntil = now + failTimeoutNanos;
+                s.fails = 0;
+                s.ejected = true;
+                log.warn("backend {} skipped for {} ms after {} failure(s): {}", backend, failTimeoutNanos / 1_000_000,
+                        maxFails, cause);
+            }
+        }
+    }
+
+    /** Counts a success: a backend that had been ejected is back in the rotation. */
+    public void success(Backend backend) {
+        State s = states.get(backend);
+        if (s == null) {
+            return;
+        }
+        synchronized (s) {
+            if (s.ejected) {
+                log.info("backend {} answers again: back in the rotation", backend);
+            }
+        }
+        states.remove(backend, s);
+    }
+}
