@@ -160,7 +160,8 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
                 """.formatted(home, port);
     }
 
-    static boolean accepts(int port) {
+    /** Whether something accepts connections on 127.0.0.1:{@code port}. */
+    public static boolean accepts(int port) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;

@@ -149,13 +149,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void onRequest(HttpRequest req) {
         request = req;
         method = req.method();
-        clientHttp11 = req.protocolVersion().equals(HttpVersion.HTTP_1_1);
+        // RFC 9112 §2.3: HTTP/1.2 and up are read as the highest 1.x we implement.
+        clientHttp11 = req.protocolVersion().minorVersion() >= 1;
         requestHasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
         requestComplete = false;
         bodyForwarded = false;
         responseStarted = false;
         informational = false;
-        closeAfterResponse = !HttpUtil.isKeepAlive(req) || context.draining();
+        closeAfterResponse = (clientHttp11 ? req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)
+                : !HttpUtil.isKeepAlive(req)) || context.draining();
         attempts = 0;
         lastFailure = null;
         bodyBytes = 0;

@@ -53,6 +53,12 @@ public final class RequestValidator {
      */
     public Rejection check(HttpRequest request) {
         HttpHeaders h = request.headers();
+        if (request.protocolVersion().majorVersion() != 1) {
+            return new Rejection(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "Only HTTP/1.x is spoken here.", true);
+        }
+        if (!printable(request.uri())) {
+            return new Rejection(HttpResponseStatus.BAD_REQUEST, "The request target has characters a URI cannot have.", true);
+        }
         if (request.method().equals(HttpMethod.CONNECT)) {
             return new Rejection(HttpResponseStatus.METHOD_NOT_ALLOWED, "CONNECT is not supported: this is not a forward proxy.", true);
         }
@@ -142,6 +148,17 @@ public final class RequestValidator {
             }
         }
         return new Rejection(HttpResponseStatus.BAD_REQUEST, "The request target must start with /.", true);
+    }
+
+    /** Visible ASCII only (RFC 3986): no controls, spaces or bytes above 0x7e in a request target. */
+    private static boolean printable(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean validHost(String host) {
