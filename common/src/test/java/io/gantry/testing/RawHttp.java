@@ -80,6 +80,11 @@ public final class RawHttp implements AutoCloseable {
         return out;
     }
 
+    /** The raw input, for what follows a 101 (buffered bytes of the response already read are in it). */
+    public InputStream input() {
+        return in;
+    }
+
     /** A GET of {@code path} with {@code Host: test}. */
     public Response get(String path) {
         return send("GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n").read();
