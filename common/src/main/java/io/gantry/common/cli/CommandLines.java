@@ -44,7 +44,7 @@ public final class CommandLines {
         });
         cli.setExecutionExceptionHandler((e, c, p) -> {
             PrintWriter err = c.getErr();
-            err.println(program + ": " + describe(e));
+            err.println(program + ": " + io.gantry.common.Errors.describe(e));
             err.flush();
             return e instanceof IllegalArgumentException ? USAGE : 1;
         });
@@ -71,10 +71,6 @@ public final class CommandLines {
         return e.getMessage();
     }
 
-    private static String describe(Throwable e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
-    }
 
     private static <T> CommandLine.ITypeConverter<T> converter(Function<String, T> parse) {
         return text -> {

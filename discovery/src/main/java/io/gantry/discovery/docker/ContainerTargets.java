@@ -11,7 +11,9 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.gantry.common.Errors;
 import io.gantry.common.HostPort;
+import io.gantry.common.OwnerThread;
 import io.gantry.common.ServiceKeys;
 import io.gantry.discovery.Checker;
 import java.io.Closeable;
@@ -24,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,11 +47,7 @@ public final class ContainerTargets implements AutoCloseable {
     private final String label;
     private final String hostIp;
     private final Checker checker;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "docker-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = OwnerThread.named("docker-events");
     private final Map<String, String> keysById = new HashMap<>();
     private DockerClient docker;
     private Closeable events;
@@ -138,8 +135,7 @@ public final class ContainerTargets implements AutoCloseable {
             return;
         }
         if (reachable) {
-            log.warn("docker {}: {}; retrying", dockerHost, error.getMessage() == null ? error.getClass().getSimpleName()
-                    : error.getMessage());
+            log.warn("docker {}: {}; retrying", dockerHost, Errors.describe(error));
         }
         reachable = false;
         closeEvents();

@@ -4,14 +4,15 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
+import io.gantry.common.Errors;
 import io.gantry.common.EtcdSettings;
+import io.gantry.common.OwnerThread;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,11 +32,7 @@ public final class LeaseRegistrar implements AutoCloseable {
 
     private final EtcdSettings settings;
     private final Duration ttl;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "etcd-registrar");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = OwnerThread.named("etcd-registrar");
 
     private Client client;
     private final Map<String, String> desired = new HashMap<>();
@@ -128,7 +125,7 @@ public final class LeaseRegistrar implements AutoCloseable {
                 reachable();
             }
         } catch (Exception e) {
-            if (String.valueOf(describe(e)).contains("lease not found")) {
+            if (String.valueOf(Errors.describe(e)).contains("lease not found")) {
                 leaseExpired();
             } else {
                 unreachable(e);
@@ -168,17 +165,10 @@ public final class LeaseRegistrar implements AutoCloseable {
     private void unreachable(Exception e) {
         if (connected) {
             connected = false;
-            log.warn("etcd {}: unreachable ({}); checks go on, keys are written when it answers", settings, describe(e));
+            log.warn("etcd {}: unreachable ({}); checks go on, keys are written when it answers", settings, Errors.describe(e));
         }
     }
 
-    private static String describe(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
 
     private static ByteSequence bytes(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
@@ -197,7 +187,7 @@ public final class LeaseRegistrar implements AutoCloseable {
                         client.getKVClient().delete(bytes(key)).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                         log.info("deleted {}", key);
                     } catch (Exception e) {
-                        log.warn("could not delete {} ({}); it expires with lease {}", key, describe(e), Long.toHexString(lease));
+                        log.warn("could not delete {} ({}); it expires with lease {}", key, Errors.describe(e), Long.toHexString(lease));
                     }
                 }
                 if (lease != 0) {
@@ -205,12 +195,12 @@ public final class LeaseRegistrar implements AutoCloseable {
                         client.getLeaseClient().revoke(lease).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                         log.info("lease {} revoked", Long.toHexString(lease));
                     } catch (Exception e) {
-                        log.warn("could not revoke lease {} ({})", Long.toHexString(lease), describe(e));
+                        log.warn("could not revoke lease {} ({})", Long.toHexString(lease), Errors.describe(e));
                     }
                 }
             }).get(3 * CALL_TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            log.warn("stopping the registrar: {}", describe(e));
+            log.warn("stopping the registrar: {}", Errors.describe(e));
         } finally {
             thread.shutdownNow();
             if (client != null) {

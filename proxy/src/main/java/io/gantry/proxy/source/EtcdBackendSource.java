@@ -10,8 +10,10 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.gantry.common.Errors;
 import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
+import io.gantry.common.OwnerThread;
 import io.gantry.common.ServiceKeys;
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.Backend;
@@ -21,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -42,11 +43,7 @@ public final class EtcdBackendSource implements BackendSource {
     private final EtcdSettings settings;
     private final String prefix;
     private final ProxyMetrics metrics;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "etcd-source");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = OwnerThread.named("etcd-source");
 
     private Client client;
     private BackendGroup group;
@@ -201,20 +198,13 @@ public final class EtcdBackendSource implements BackendSource {
 
     private void disconnected(String what, Throwable error) {
         if (connected || "starting".equals(metrics.sourceState())) {
-            log.warn("etcd {}: {} ({}); keeping the last {} backends and retrying", settings, what, describe(error),
+            log.warn("etcd {}: {} ({}); keeping the last {} backends and retrying", settings, what, Errors.describe(error),
                     backends.size());
         }
         connected = false;
         metrics.sourceState("disconnected");
     }
 
-    private static String describe(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
 
     private void closeWatcher() {
         generation++;
