@@ -65,9 +65,19 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Sends SIGKILL to the process and its children and waits until it is gone. */
     public void kill() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        // Parent first: a supervisor such as nginx's master would respawn a child killed before it, and
+        // that child would outlive it. The children are listed while they are still its descendants.
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroyForcibly();
         waitFor(Duration.ofSeconds(10));
+        for (ProcessHandle child : children) {
+            child.destroyForcibly();
+            try {
+                child.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError(name + ": child " + child.pid() + " did not exit after SIGKILL", e);
+            }
+        }
     }
 
     /** Waits for the exit status, failing the test after {@code timeout}. */
