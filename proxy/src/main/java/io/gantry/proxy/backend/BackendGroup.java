@@ -1,8 +1,7 @@
 package io.gantry.proxy.backend;
 
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,10 +32,9 @@ public final class BackendGroup {
     public synchronized void update(BackendSet next) {
         BackendSet previous = selector.current();
         selector.rebase(next);
-        Set<Backend> before = new HashSet<>(previous.asList());
-        Set<Backend> after = new HashSet<>(next.asList());
-        List<Backend> added = next.asList().stream().filter(b -> !before.contains(b)).toList();
-        List<Backend> removed = previous.asList().stream().filter(b -> !after.contains(b)).toList();
+        List<Backend> added = new ArrayList<>();
+        List<Backend> removed = new ArrayList<>();
+        previous.diff(next, added, removed);
         if (added.size() + removed.size() > 10) {
             log.info("backends: {} added, {} removed, {} now", added.size(), removed.size(), next.size());
         } else {

@@ -33,6 +33,16 @@ public final class BackendSet {
         return new BackendSet(sorted);
     }
 
+    /** A set of {@code backends} already sorted by key, each key once (a {@code SortedMap}'s values). */
+    public static BackendSet ofSorted(Collection<Backend> backends) {
+        return new BackendSet(backends.toArray(new Backend[0]));
+    }
+
+    /** Whether {@code other} holds the same backends (keys and addresses). */
+    public boolean sameAs(BackendSet other) {
+        return Arrays.equals(backends, other.backends);
+    }
+
     public int size() {
         return backends.length;
     }
@@ -65,6 +75,32 @@ public final class BackendSet {
             }
         }
         return lo % backends.length;
+    }
+
+    /**
+     * What changed from this set to {@code next}, in one pass over both (both are sorted by key): a
+     * backend whose address changed is both removed and added.
+     */
+    public void diff(BackendSet next, List<Backend> added, List<Backend> removed) {
+        Backend[] a = backends;
+        Backend[] b = next.backends;
+        int i = 0;
+        int j = 0;
+        while (i < a.length || j < b.length) {
+            int c = i == a.length ? 1 : j == b.length ? -1 : a[i].key().compareTo(b[j].key());
+            if (c < 0) {
+                removed.add(a[i++]);
+            } else if (c > 0) {
+                added.add(b[j++]);
+            } else {
+                if (!a[i].equals(b[j])) {
+                    removed.add(a[i]);
+                    added.add(b[j]);
+                }
+                i++;
+                j++;
+            }
+        }
     }
 
     public List<Backend> asList() {

@@ -12,17 +12,13 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.gantry.common.Errors;
 import io.gantry.common.EtcdSettings;
-import io.gantry.common.HostPort;
 import io.gantry.common.OwnerThread;
 import io.gantry.common.ServiceKeys;
 import io.gantry.proxy.ProxyMetrics;
-import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.backend.BackendSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,8 +43,7 @@ public final class EtcdBackendSource implements BackendSource {
 
     private Client client;
     private BackendGroup group;
-    private final Map<String, Backend> backends = new HashMap<>();
-    private final Map<String, String> rejected = new HashMap<>();
+    private final BackendTable backends = new BackendTable();
     private long revision;
     private Watch.Watcher watcher;
     private int generation;
@@ -89,7 +84,7 @@ public final class EtcdBackendSource implements BackendSource {
         }
         backends.clear();
         for (KeyValue kv : response.getKvs()) {
-            put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+            backends.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
         }
         revision = response.getHeader().getRevision();
         publish();
@@ -138,32 +133,18 @@ public final class EtcdBackendSource implements BackendSource {
             KeyValue kv = event.getKeyValue();
             String key = kv.getKey().toString(StandardCharsets.UTF_8);
             if (event.getEventType() == WatchEvent.EventType.PUT) {
-                put(key, kv.getValue().toString(StandardCharsets.UTF_8));
+                backends.put(key, kv.getValue().toString(StandardCharsets.UTF_8));
             } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
-                backends.remove(key);
-                rejected.remove(key);
+                backends.delete(key);
             }
             revision = Math.max(revision, kv.getModRevision());
         }
         publish();
     }
 
-    private void put(String key, String value) {
-        try {
-            HostPort address = ServiceKeys.parseValue(key, value);
-            backends.put(key, Backend.of(key, address));
-            rejected.remove(key);
-        } catch (IllegalArgumentException e) {
-            backends.remove(key);
-            if (!value.equals(rejected.put(key, value))) {
-                log.warn("{}; skipped", e.getMessage());
-            }
-        }
-    }
-
     private void publish() {
-        BackendSet next = BackendSet.of(backends.values());
-        if (!next.asList().equals(group.current().asList())) {
+        BackendSet next = backends.snapshot();
+        if (!next.sameAs(group.current())) {
             group.update(next);
         }
     }
