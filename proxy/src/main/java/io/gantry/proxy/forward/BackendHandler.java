@@ -3,40 +3,56 @@ package io.gantry.proxy.forward;
 import io.gantry.proxy.backend.ConnectionPool;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of a backend connection: relays what the backend sends to the client connection
  * that currently uses it ({@link #attach}), and while the connection sits idle in the pool, closes it
- * when it expires or when the backend sends anything unasked.
+ * when it expires or when the backend sends anything unasked. One clock runs: while lent, the response
+ * timeout (restarted by every read); while pooled, the pool idle timeout.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
 
     private final ConnectionPool pool;
-    private final IdleStateHandler timers;
+    private final long responseTimeoutNanos;
+    private final long poolIdleNanos;
+    private Deadline deadline;
     private FrontendHandler owner;
 
-    BackendHandler(ConnectionPool pool, IdleStateHandler timers) {
+    BackendHandler(ConnectionPool pool, Duration responseTimeout, Duration poolIdleTimeout) {
         this.pool = pool;
-        this.timers = timers;
+        this.responseTimeoutNanos = responseTimeout.toNanos();
+        this.poolIdleNanos = poolIdleTimeout.toNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        deadline = new Deadline(ctx.executor(), Math.min(responseTimeoutNanos, poolIdleNanos), () -> expired(ctx));
     }
 
     /** Lends this connection to {@code frontend} for one exchange; the response timer starts now. */
     void attach(FrontendHandler frontend) {
         owner = frontend;
-        timers.resetReadTimeout();
+        deadline.start(responseTimeoutNanos);
     }
 
-    /** Ends the loan; the connection goes back to the pool or is closed by the caller. */
+    /** Ends the loan; the connection goes back to the pool (its idle timer starts) or is closed by the caller. */
     void detach() {
         owner = null;
+        deadline.start(poolIdleNanos);
+    }
+
+    private void expired(ChannelHandlerContext ctx) {
+        if (owner != null) {
+            owner.onBackendTimeout();
+        } else {
+            ctx.close();
+        }
     }
 
     @Override
@@ -53,6 +69,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (owner != null) {
+            deadline.start(responseTimeoutNanos); // the backend is not silent
             owner.onBackendReadComplete();
         }
     }
@@ -67,6 +84,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        deadline.cancel();
         FrontendHandler o = owner;
         owner = null;
         if (o != null) {
@@ -77,16 +95,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent e) {
-            if (owner != null && e.state() == IdleState.READER_IDLE) {
-                owner.onBackendTimeout();
-            } else if (owner == null && e.state() == IdleState.ALL_IDLE) {
-                ctx.close();
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        deadline.cancel(); // the connection became a tunnel
     }
 
     @Override

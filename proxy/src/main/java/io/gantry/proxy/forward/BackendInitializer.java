@@ -5,13 +5,11 @@ import io.gantry.proxy.backend.ConnectionPool;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of a connection to a backend, read top to bottom: HTTP/1.1 client codec, a timer that
- * notices a silent backend (response timeout) and an idle pooled connection (pool idle timeout), and
- * the handler that relays responses to the client connection using it.
+ * The pipeline of a connection to a backend, read top to bottom: HTTP/1.1 client codec, then the
+ * handler that relays responses to the client connection using it and times a silent backend (response
+ * timeout) and an idle pooled connection (pool idle timeout).
  */
 final class BackendInitializer extends ChannelInitializer<Channel> {
 
@@ -25,11 +23,8 @@ final class BackendInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
-        IdleStateHandler timers = new IdleStateHandler(config.responseTimeout().toMillis(), 0,
-                config.poolIdleTimeout().toMillis(), TimeUnit.MILLISECONDS);
         ch.pipeline()
                 .addLast("codec", new HttpClientCodec(4096, config.maxHeaderSize(), 65536))
-                .addLast("timers", timers)
-                .addLast("relay", new BackendHandler(pool, timers));
+                .addLast("relay", new BackendHandler(pool, config.responseTimeout(), config.poolIdleTimeout()));
     }
 }

@@ -21,10 +21,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean freshConnectionOnly;
     private long bodyBytes;
     private String upgradeProtocol;
-    private HeaderTimeoutHandler headerTimeout;
+    private ClientTimeouts timeouts;
 
     public FrontendHandler(ForwardingContext context) {
         this.context = context;
@@ -84,7 +85,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.pool = context.pool(ctx.channel().eventLoop());
-        this.headerTimeout = ctx.pipeline().get(HeaderTimeoutHandler.class);
+        this.timeouts = ctx.pipeline().get(ClientTimeouts.class);
     }
 
     @Override
@@ -162,8 +163,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         lastFailure = null;
         bodyBytes = 0;
         freshConnectionOnly = false;
-        if (headerTimeout != null) {
-            headerTimeout.headReceived();
+        if (timeouts != null) {
+            timeouts.headReceived();
         }
         RequestValidator.Rejection rejection = context.validator().check(req);
         if (rejection != null) {
@@ -377,12 +378,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         request = null;
         back.pipeline().addLast("tunnel", new TunnelHandler(front, () -> { }));
         back.pipeline().remove("relay");
-        back.pipeline().remove("timers");
         back.pipeline().remove("codec");
         ChannelPipeline p = front.pipeline();
         p.addLast("tunnel", new TunnelHandler(back, metrics::connectionClosed));
         p.remove("one-message-per-read");
-        p.remove("header-timeout");
+        p.replace("timeouts", "idle", new IdleStateHandler(0, 0, context.config().clientIdleTimeout().toNanos(),
+                TimeUnit.NANOSECONDS)); // a silent tunnel closes like an idle connection
         p.remove("codec");
         p.remove(this);
         front.config().setAutoRead(true);
@@ -393,8 +394,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         boolean reusable = backendKeepAlive && requestComplete;
         releaseBackend(reusable);
         request = null;
-        if (headerTimeout != null) {
-            headerTimeout.awaitNextHead();
+        if (timeouts != null) {
+            timeouts.awaitNextHead();
         }
         if (closeAfterResponse) {
             ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
@@ -504,8 +505,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(response, ctx.voidPromise());
-            if (headerTimeout != null) {
-                headerTimeout.awaitNextHead();
+            if (timeouts != null) {
+                timeouts.awaitNextHead();
             }
             requestRead();
         }
@@ -520,7 +521,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == HeaderTimeoutHandler.EXPIRED) {
+        if (evt == ClientTimeouts.EXPIRED) {
             if (request == null) {
                 metrics.response(408);
                 ctx.writeAndFlush(ErrorPages.page(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive.", true))
@@ -528,7 +529,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (evt == DRAIN || evt instanceof IdleStateEvent) {
+        if (evt == DRAIN) {
             if (request == null) {
                 ctx.close();
             } else {

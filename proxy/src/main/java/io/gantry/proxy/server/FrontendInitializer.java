@@ -3,19 +3,17 @@ package io.gantry.proxy.server;
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.proxy.forward.FrontendHandler;
-import io.gantry.proxy.forward.HeaderTimeoutHandler;
+import io.gantry.proxy.forward.ClientTimeouts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The pipeline of a client connection, read top to bottom: (past the connection cap, none at all)
- * close it when idle too long, time a request head that is slow to arrive, decode and encode HTTP/1.1
+ * close it when idle too long and time a request head that is slow to arrive, decode and encode HTTP/1.1
  * within strict limits, release one decoded message per read so that pipelined requests wait their
  * turn, then forward.
  */
@@ -46,8 +44,7 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         }
         connections.add(ch);
         ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, config.clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                .addLast("header-timeout", new HeaderTimeoutHandler(config.clientHeaderTimeout()))
+                .addLast("timeouts", new ClientTimeouts(config.clientIdleTimeout(), config.clientHeaderTimeout()))
                 .addLast("codec", new HttpServerCodec(decoderConfig))
                 .addLast("one-message-per-read", new FlowControlHandler())
                 .addLast("forward", new FrontendHandler(context));

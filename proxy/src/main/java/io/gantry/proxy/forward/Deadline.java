@@ -1,0 +1,70 @@
+package io.gantry.proxy.forward;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A connection's timeout, cheap to move: {@link #start} and {@link #stop} only read the clock and set
+ * two fields, so a timeout restarted by every request schedules no task per request. One wake-up task
+ * per connection checks the deadline, at most every {@code shortestTimeout} (the shortest timeout it is
+ * ever started with, so a deadline can never fall before the pending wake-up), and runs the expiry
+ * action once the deadline has passed. Owned by the connection's event loop.
+ */
+final class Deadline implements Runnable {
+
+    private final EventExecutor executor;
+    private final long maxWakeupNanos;
+    private final Runnable onExpiry;
+    private long expiresAt;
+    private boolean running;
+    private ScheduledFuture<?> wakeup;
+
+    /**
+     * @param shortestTimeoutNanos no {@link #start} is ever given less
+     * @param onExpiry run on the event loop when a started deadline passes without being stopped
+     */
+    Deadline(EventExecutor executor, long shortestTimeoutNanos, Runnable onExpiry) {
+        this.executor = executor;
+        this.maxWakeupNanos = shortestTimeoutNanos;
+        this.onExpiry = onExpiry;
+    }
+
+    /** (Re)starts the clock: {@code timeoutNanos} from now, the expiry action runs unless stopped first. */
+    void start(long timeoutNanos) {
+        expiresAt = System.nanoTime() + timeoutNanos;
+        running = true;
+        if (wakeup == null) {
+            wakeup = executor.schedule(this, Math.min(timeoutNanos, maxWakeupNanos), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Stops the clock; a pending wake-up then finds nothing to do. */
+    void stop() {
+        running = false;
+    }
+
+    /** Stops the clock for good (the connection closed). */
+    void cancel() {
+        running = false;
+        if (wakeup != null) {
+            wakeup.cancel(false);
+            wakeup = null;
+        }
+    }
+
+    @Override
+    public void run() {
+        wakeup = null;
+        if (!running) {
+            return;
+        }
+        long left = expiresAt - System.nanoTime();
+        if (left > 0) {
+            wakeup = executor.schedule(this, Math.min(left, maxWakeupNanos), TimeUnit.NANOSECONDS);
+            return;
+        }
+        running = false;
+        onExpiry.run();
+    }
+}
