@@ -24,7 +24,7 @@ public final class Proxy implements AutoCloseable {
     private final ProxyConfig config;
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final BackendGroup backends = new BackendGroup();
-    private final Transport transport = Transport.best();
+    private final Transport transport;
     private final EventLoopGroup group;
     private final BackendSource source;
     private final ProxyServer server;
@@ -34,6 +34,7 @@ public final class Proxy implements AutoCloseable {
 
     private Proxy(ProxyConfig config) {
         this.config = config;
+        this.transport = Transport.named(config.transport());
         this.group = transport.newGroup(config.eventLoops(), "proxy-io");
         Bootstrap backendBootstrap = new Bootstrap()
                 .channel(transport.channel())

@@ -3,6 +3,7 @@ package io.gantry.proxy;
 import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.ServiceKeys;
+import io.gantry.proxy.server.Transport;
 import java.time.Duration;
 import java.util.List;
 
@@ -15,6 +16,7 @@ import java.util.List;
  * @param etcd where backends are read from, or null with {@code backends}
  * @param prefix the etcd prefix whose keys are the backends
  * @param backends a static backend list used instead of etcd
+ * @param transport the I/O transport: {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}
  * @param eventLoops I/O threads (each with its own backend connection pools)
  * @param connectTimeout how long a backend connect may take before the next backend is tried
  * @param responseTimeout how long a backend may stay silent while a request waits (504 after)
@@ -38,6 +40,7 @@ public record ProxyConfig(
         EtcdSettings etcd,
         String prefix,
         List<HostPort> backends,
+        String transport,
         int eventLoops,
         Duration connectTimeout,
         Duration responseTimeout,
@@ -63,6 +66,10 @@ public record ProxyConfig(
         }
         if (etcd != null && !backends.isEmpty()) {
             throw new IllegalArgumentException("--etcd and --backend exclude each other: backends come from one source");
+        }
+        if (!Transport.NAMES.contains(transport)) {
+            throw new IllegalArgumentException("--transport must be one of "
+                    + String.join(", ", Transport.NAMES) + ", got '" + transport + "'");
         }
         positive("event-loops", eventLoops);
         positive("tries", tries);
@@ -95,6 +102,7 @@ public record ProxyConfig(
         private EtcdSettings etcd;
         private String prefix = ServiceKeys.DEFAULT_PREFIX;
         private List<HostPort> backends = List.of();
+        private String transport = "auto";
         private int eventLoops = Runtime.getRuntime().availableProcessors();
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration responseTimeout = Duration.ofSeconds(60);
@@ -117,6 +125,7 @@ public record ProxyConfig(
         public Builder etcd(EtcdSettings v) { etcd = v; return this; }
         public Builder prefix(String v) { prefix = v; return this; }
         public Builder backends(List<HostPort> v) { backends = v; return this; }
+        public Builder transport(String v) { transport = v; return this; }
         public Builder eventLoops(int v) { eventLoops = v; return this; }
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
         public Builder responseTimeout(Duration v) { responseTimeout = v; return this; }
@@ -135,7 +144,7 @@ public record ProxyConfig(
         public Builder failTimeout(Duration v) { failTimeout = v; return this; }
 
         public ProxyConfig build() {
-            return new ProxyConfig(listen, admin, etcd, prefix, backends, eventLoops, connectTimeout, responseTimeout,
+            return new ProxyConfig(listen, admin, etcd, prefix, backends, transport, eventLoops, connectTimeout, responseTimeout,
                     clientIdleTimeout, poolIdleTimeout, maxIdlePerBackend, tries, shutdownTimeout, maxInitialLineLength,
                     maxHeaderSize, maxHeaderCount, maxBodySize, clientHeaderTimeout, maxConnections, maxFails, failTimeout);
         }

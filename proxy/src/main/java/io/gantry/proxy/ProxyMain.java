@@ -37,6 +37,9 @@ public final class ProxyMain implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A config file of 'name = value' lines; flags win.")
     Path config;
 
+    @Option(names = "--transport", paramLabel = "NAME", description = "I/O transport: auto (io_uring, else epoll, else nio), io_uring, epoll, nio.")
+    String transport;
+
     @Option(names = "--event-loops", paramLabel = "N", description = "I/O threads (default: one per core).")
     Integer eventLoops;
 
@@ -97,6 +100,7 @@ public final class ProxyMain implements Callable<Integer> {
         set(etcd, b::etcd);
         set(prefix, b::prefix);
         set(backends, b::backends);
+        set(transport, b::transport);
         set(eventLoops, b::eventLoops);
         set(connectTimeout, b::connectTimeout);
         set(responseTimeout, b::responseTimeout);

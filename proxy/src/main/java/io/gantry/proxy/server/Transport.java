@@ -12,18 +12,63 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.List;
 
-/** The I/O transport: Linux's native epoll when it loads, Java NIO otherwise. */
+/** The I/O transport: Linux's epoll or io_uring, or Java NIO, which runs everywhere. */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         Class<? extends ServerSocketChannel> serverChannel, Class<? extends SocketChannel> channel) {
 
-    /** The best transport this machine offers. */
+    /** The names {@link #named} accepts. */
+    public static final List<String> NAMES = List.of("auto", "epoll", "io_uring", "nio");
+
+    /**
+     * The best transport this machine offers: io_uring when the kernel allows it (it was 5-50% faster
+     * than epoll in benchmarks/load/compare, see benchmarks/README.md), else epoll, else NIO.
+     */
     public static Transport best() {
-        if (Epoll.isAvailable()) {
-            return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+        if (IoUring.isAvailable()) {
+            return ioUring();
         }
-        return nio();
+        return Epoll.isAvailable() ? epoll() : nio();
+    }
+
+    /**
+     * The transport called {@code name} (one of {@link #NAMES}); {@code auto} is {@link #best()}.
+     *
+     * @throws IllegalArgumentException when the name is unknown or the transport cannot run here
+     */
+    public static Transport named(String name) {
+        return switch (name) {
+            case "auto" -> best();
+            case "epoll" -> {
+                if (!Epoll.isAvailable()) {
+                    throw new IllegalArgumentException("--transport epoll is not available here: " + Epoll.unavailabilityCause());
+                }
+                yield epoll();
+            }
+            case "io_uring" -> {
+                if (!IoUring.isAvailable()) {
+                    throw new IllegalArgumentException("--transport io_uring is not available here: " + IoUring.unavailabilityCause());
+                }
+                yield ioUring();
+            }
+            case "nio" -> nio();
+            default -> throw new IllegalArgumentException("--transport must be one of " + String.join(", ", NAMES)
+                    + ", got '" + name + "'");
+        };
+    }
+
+    private static Transport ioUring() {
+        return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class, IoUringSocketChannel.class);
+    }
+
+    private static Transport epoll() {
+        return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
     }
 
     /** Java NIO, available everywhere. */
