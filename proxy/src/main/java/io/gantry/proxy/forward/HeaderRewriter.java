@@ -8,7 +8,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Rewrites headers as a message crosses the proxy. Hop-by-hop headers (Connection and the headers it
@@ -92,42 +94,82 @@ public final class HeaderRewriter {
         }
     }
 
+    /**
+     * Drops the hop-by-hop headers in one pass over the headers: the fixed ones, every {@code Proxy-*}
+     * header, and the ones {@code Connection} names. Allocates nothing when there are none.
+     */
     static void removeHopByHop(HttpHeaders h) {
-        List<String> connection = h.getAll(HttpHeaderNames.CONNECTION);
-        if (!connection.isEmpty()) {
-            for (String value : connection) {
-                for (String token : value.split(",")) {
-                    String name = token.trim();
-                    // Connection may not take away what the next hop needs to read the message.
-                    if (!name.isEmpty() && !name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
-                        h.remove(name);
-                    }
-                }
+        List<CharSequence> doomed = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            if (!isHopByHop(name)) {
+                continue;
             }
-            h.remove(HttpHeaderNames.CONNECTION);
+            doomed = add(doomed, name);
+            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)) {
+                doomed = addNamedByConnection(doomed, e.getValue());
+            }
         }
-        h.remove(HttpHeaderNames.KEEP_ALIVE);
-        h.remove(HttpHeaderNames.TE);
-        h.remove(HttpHeaderNames.TRAILER);
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        h.remove(HttpHeaderNames.UPGRADE);
-        h.remove(PROXY_CONNECTION);
-        removeProxyHeaders(h);
+        if (doomed != null) {
+            for (CharSequence name : doomed) {
+                h.remove(name);
+            }
+        }
     }
 
-    private static void removeProxyHeaders(HttpHeaders h) {
-        List<String> proxyHeaders = null;
-        for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
-            CharSequence name = it.next().getKey();
-            if (name.length() > 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6)) {
-                if (proxyHeaders == null) {
-                    proxyHeaders = new ArrayList<>(2);
-                }
-                proxyHeaders.add(name.toString());
+    private static boolean isHopByHop(CharSequence name) {
+        return switch (name.length()) {
+            case 2 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE);
+            case 7 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRAILER)
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE);
+            case 10 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
+                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.KEEP_ALIVE);
+            case 17 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING);
+            default -> name.length() > 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6);
+        };
+    }
+
+    /** The header names a Connection value lists, except the two the next hop needs to read the message. */
+    private static List<CharSequence> addNamedByConnection(List<CharSequence> doomed, CharSequence value) {
+        int i = 0;
+        int n = value.length();
+        while (i < n) {
+            int comma = i;
+            while (comma < n && value.charAt(comma) != ',') {
+                comma++;
             }
+            int from = i;
+            int to = comma;
+            while (from < to && isSpace(value.charAt(from))) {
+                from++;
+            }
+            while (to > from && isSpace(value.charAt(to - 1))) {
+                to--;
+            }
+            CharSequence token = value.subSequence(from, to);
+            if (to > from && !isKeptOrMeaningless(token)) {
+                doomed = add(doomed, token);
+            }
+            i = comma + 1;
         }
-        if (proxyHeaders != null) {
-            proxyHeaders.forEach(h::remove);
-        }
+        return doomed;
+    }
+
+    private static boolean isKeptOrMeaningless(CharSequence token) {
+        return AsciiString.contentEqualsIgnoreCase(token, HttpHeaderValues.CLOSE)
+                || AsciiString.contentEqualsIgnoreCase(token, HttpHeaderValues.KEEP_ALIVE) // removed anyway
+                || AsciiString.contentEqualsIgnoreCase(token, HttpHeaderNames.HOST)
+                || AsciiString.contentEqualsIgnoreCase(token, HttpHeaderNames.CONTENT_LENGTH);
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
+    }
+
+    private static List<CharSequence> add(List<CharSequence> list, CharSequence name) {
+        List<CharSequence> l = list == null ? new ArrayList<>(4) : list;
+        l.add(name);
+        return l;
     }
 }
