@@ -32,7 +32,7 @@ ensure_packages() {
 # The build tools and the programs the tests and demo start.
 GANTRY_BUILD_PACKAGES=(openjdk-17-jdk-headless:javac maven:mvn)
 GANTRY_RUNTIME_PACKAGES=(etcd-server:etcd etcd-client:etcdctl nginx:nginx)
-GANTRY_TEST_PACKAGES=(docker.io:dockerd wrk:wrk chromium:chromium)
+GANTRY_TEST_PACKAGES=(docker.io:dockerd wrk:wrk haproxy:haproxy chromium:chromium)
 
 # ensure_dockerd: starts the Docker engine when it is installed but not answering (as root only).
 ensure_dockerd() {

@@ -58,7 +58,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One request through the proxy's real handlers, end to end inside the JVM: a client's HTTP codec, the
  * proxy's client-connection pipeline ({@link FrontendInitializer}), a pooled backend connection with
  * its codec, a backend answering from memory, and the response back the same way. Client, proxy and
- * backend share one event loop of the proxy's own transport (epoll where available) over loopback
+ * backend share one event loop of the transport under test (the proxy's --transport) over loopback
  * TCP, so the figure is the whole chain's CPU on one core, system calls included, with nothing
  * waiting for another thread. Run with {@code -prof gc} for the bytes allocated per request.
  */
@@ -76,6 +76,10 @@ public class ForwardingBenchmark {
     @Param({"64", "65536"})
     int responseBytes;
 
+    /** The proxy's {@code --transport}: io_uring is its default where the kernel allows it. */
+    @Param({"io_uring", "epoll"})
+    String transport;
+
     private EventLoopGroup loop;
     private Channel backendListener;
     private Channel proxyListener;
@@ -87,7 +91,7 @@ public class ForwardingBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws InterruptedException {
-        Transport transport = Transport.best();
+        Transport transport = Transport.named(this.transport);
         loop = transport.newGroup(1, "bench-loop");
 
         ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(responseBytes).writeZero(responseBytes));

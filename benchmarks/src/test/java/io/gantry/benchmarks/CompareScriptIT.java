@@ -1,0 +1,73 @@
+package io.gantry.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.testing.ChildProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * benchmarks/load/compare end to end, briefly: it starts the backends, nginx, HAProxy, etcd and the
+ * proxy, loads each with wrk, prints a row per workload and target and the ratios, and leaves
+ * nothing running. Its figures are not checked here: they belong to benchmarks/README.md.
+ */
+class CompareScriptIT {
+
+    private static final Path SCRIPT = Path.of("").toAbsolutePath().getParent().resolve("benchmarks/load/compare");
+    private static final Pattern ROW = Pattern.compile(
+            "^(\\S+)\\s+(proxy|nginx|haproxy|direct)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(\\d+)\\s+(\\d+)$");
+
+    private static ChildProcess run(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
+        command.addAll(List.of(args));
+        return ChildProcess.start("compare", command, dir.resolve("compare.log"));
+    }
+
+    @Test
+    void reportsEveryTargetForEveryWorkloadAndTheRatios(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("report.txt");
+        try (ChildProcess compare = run(dir, "--duration", "1s", "--rounds", "1", "--warmup", "1s",
+                "--workloads", "keepalive-64B,close-64KiB", "--targets", "proxy,nginx,haproxy,direct",
+                "--out", out.toString())) {
+            assertEquals(0, compare.waitFor(Duration.ofMinutes(3)), compare.output());
+            Matcher work = Pattern.compile("compare: working in (\\S+)").matcher(compare.output());
+            assertTrue(work.find(), compare.output());
+            List<String> left = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().orElse("").contains(work.group(1)))
+                    .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                    .toList();
+            assertEquals(List.of(), left, "still running after compare exited");
+        }
+        List<String> lines = Files.readAllLines(out);
+        int rows = 0;
+        for (String line : lines) {
+            Matcher m = ROW.matcher(line);
+            if (m.matches()) {
+                rows++;
+                assertTrue(Long.parseLong(m.group(3)) > 0, "no requests/s in: " + line);
+                assertEquals("0", m.group(7), "errors in: " + line);
+            }
+        }
+        assertEquals(8, rows, String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.matches("^keepalive-64B\\s+nginx\\s+[\\d.]+\\s+[\\d.]+$")),
+                String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.matches("^close-64KiB\\s+haproxy\\s+[\\d.]+\\s+[\\d.]+$")),
+                String.join("\n", lines));
+    }
+
+    @Test
+    void aBadFlagIsNamedAndNothingStarts(@TempDir Path dir) {
+        try (ChildProcess compare = run(dir, "--rounds", "zero")) {
+            assertEquals(2, compare.waitFor(Duration.ofSeconds(30)));
+            assertTrue(compare.output().contains("--rounds must be a positive number, got 'zero'"), compare.output());
+        }
+    }
+}
