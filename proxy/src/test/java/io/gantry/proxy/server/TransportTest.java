@@ -1,0 +1,31 @@
+package io.gantry.proxy.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gantry.common.HostPort;
+import io.gantry.proxy.ProxyConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TransportTest {
+
+    @Test
+    void autoIsTheBestThisMachineOffers() {
+        assertEquals(Transport.best().name(), Transport.named("auto").name());
+        assertTrue(List.of("io_uring", "epoll", "nio").contains(Transport.best().name()));
+    }
+
+    @Test
+    void nioRunsEverywhere() {
+        assertEquals("nio", Transport.named("nio").name());
+    }
+
+    @Test
+    void anUnknownTransportIsRefusedByTheConfigNamingTheFlag() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProxyConfig.builder()
+                .backends(List.of(HostPort.parse("127.0.0.1:80"))).transport("kqueue").build());
+        assertEquals("--transport must be one of auto, epoll, io_uring, nio, got 'kqueue'", e.getMessage());
+    }
+}
