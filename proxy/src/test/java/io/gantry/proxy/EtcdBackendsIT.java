@@ -82,6 +82,14 @@ class EtcdBackendsIT {
         }
     }
 
+    private static boolean responseStarted(RawHttp client) {
+        try {
+            return client.input().available() > 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static void awaitBackends(String... instances) {
         Set<String> expected = Set.of(instances).stream().map(i -> PREFIX + i).collect(Collectors.toSet());
         Poll.until(DEADLINE, "proxy backends " + expected, () -> currentKeys().equals(expected));
@@ -132,6 +140,8 @@ class EtcdBackendsIT {
         awaitBackends("nginx@1");
         try (RawHttp client = new RawHttp(proxy.address())) {
             client.send("GET /big HTTP/1.1\r\nHost: test\r\n\r\n");
+            // In flight: the response has started (a request not yet read by the proxy would get 503).
+            Poll.until(DEADLINE, "the response to start", () -> responseStarted(client));
             etcd.delete(PREFIX + "nginx@1");
             awaitBackends();
             RawHttp.Response r = client.readCounting();
