@@ -41,9 +41,12 @@ public final class RoundRobinSelector {
             return null;
         }
         long now = System.nanoTime();
+        // One ticket, then the backends after it in order: a scan that took a ticket per step could be
+        // interleaved by the other event loops into seeing one skipped backend n times and none other.
+        long ticket = tickets.getAndIncrement();
         Backend fallback = null;
         for (int i = 0; i < n; i++) {
-            Backend b = r.at(tickets.getAndIncrement());
+            Backend b = r.at(ticket + i);
             if (b.equals(avoid) && n > 1) {
                 continue;
             }
@@ -54,7 +57,7 @@ public final class RoundRobinSelector {
                 fallback = b;
             }
         }
-        return fallback != null ? fallback : r.at(tickets.getAndIncrement());
+        return fallback != null ? fallback : r.at(ticket);
     }
 
     /** The set being rotated over. */

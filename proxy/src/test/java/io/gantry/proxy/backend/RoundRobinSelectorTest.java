@@ -100,6 +100,30 @@ class RoundRobinSelectorTest {
     }
 
     @Test
+    void aSkippedBackendIsNeverPickedWhileAnotherThreadIsPickingToo() throws Exception {
+        BackendGroup group = new BackendGroup();
+        group.update(set("a", "b"));
+        PassiveHealth health = new PassiveHealth(1, java.time.Duration.ofSeconds(60));
+        health.failure(b("b"), "test");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread otherLoop = new Thread(() -> {
+            while (!stop.get()) {
+                group.selector().next(null, health);
+            }
+        });
+        otherLoop.start();
+        try {
+            for (int i = 0; i < 200_000; i++) {
+                assertEquals("a", group.selector().next(null, health).key());
+                assertEquals("a", group.selector().next(b("b"), health).key());
+            }
+        } finally {
+            stop.set(true);
+            otherLoop.join();
+        }
+    }
+
+    @Test
     void indexAfterWrapsAndWorksForKeysNoLongerInTheSet() {
         BackendSet s = set("b", "d", "f");
         assertEquals(1, s.indexAfter("b"));
