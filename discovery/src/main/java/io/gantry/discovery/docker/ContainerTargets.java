@@ -124,7 +124,11 @@ public final class ContainerTargets implements AutoCloseable {
 
     private void onEvent(Event event) {
         switch (String.valueOf(event.getStatus())) {
-            case "start" -> add(event.getId());
+            case "start" -> {
+                // A start of a container we still list means its die went unseen: its port may be new.
+                remove(event.getId(), "restarted");
+                add(event.getId());
+            }
             case "die", "destroy" -> remove(event.getId(), event.getStatus());
             default -> { }
         }
