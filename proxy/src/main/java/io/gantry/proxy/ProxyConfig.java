@@ -67,10 +67,7 @@ public record ProxyConfig(
         if (etcd != null && !backends.isEmpty()) {
             throw new IllegalArgumentException("--etcd and --backend exclude each other: backends come from one source");
         }
-        if (!Transport.NAMES.contains(transport)) {
-            throw new IllegalArgumentException("--transport must be one of "
-                    + String.join(", ", Transport.NAMES) + ", got '" + transport + "'");
-        }
+        Transport.requireKnown(transport);
         positive("event-loops", eventLoops);
         positive("tries", tries);
         positive("max-idle-per-backend", maxIdlePerBackend);

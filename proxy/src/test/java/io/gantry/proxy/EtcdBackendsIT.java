@@ -11,6 +11,8 @@ import io.gantry.testing.NginxExtension;
 import io.gantry.testing.Poll;
 import io.gantry.testing.RawHttp;
 import io.gantry.testing.TcpRelay;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,8 +87,8 @@ class EtcdBackendsIT {
     private static boolean responseStarted(RawHttp client) {
         try {
             return client.input().available() > 0;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

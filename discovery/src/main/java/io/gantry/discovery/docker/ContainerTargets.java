@@ -48,7 +48,7 @@ public final class ContainerTargets implements AutoCloseable {
     private final String hostIp;
     private final Checker checker;
     private final ScheduledExecutorService thread = OwnerThread.named("docker-events");
-    private final Map<String, String> keysById = new HashMap<>();
+    private final Map<String, Checker.Target> targetsById = new HashMap<>();
     private DockerClient docker;
     private Closeable events;
     private boolean reachable = true;
@@ -107,7 +107,7 @@ public final class ContainerTargets implements AutoCloseable {
                 ids.add(c.getId());
                 add(c.getId());
             }
-            for (String id : Set.copyOf(keysById.keySet())) {
+            for (String id : Set.copyOf(targetsById.keySet())) {
                 if (!ids.contains(id)) {
                     remove(id, "gone while the event stream was down");
                 }
@@ -124,11 +124,7 @@ public final class ContainerTargets implements AutoCloseable {
 
     private void onEvent(Event event) {
         switch (String.valueOf(event.getStatus())) {
-            case "start" -> {
-                // A start of a container we still list means its die went unseen: its port may be new.
-                remove(event.getId(), "restarted");
-                add(event.getId());
-            }
+            case "start" -> add(event.getId());
             case "die", "destroy" -> remove(event.getId(), event.getStatus());
             default -> { }
         }
@@ -146,10 +142,12 @@ public final class ContainerTargets implements AutoCloseable {
         thread.schedule(this::follow, 2, TimeUnit.SECONDS);
     }
 
+    /**
+     * Checks the running container {@code id} at the address it publishes now. A container already
+     * checked at that address is left alone; one that came back elsewhere (a restart whose die went
+     * unseen gets a new port) is checked at its new address instead.
+     */
     private void add(String id) {
-        if (keysById.containsKey(id)) {
-            return;
-        }
         InspectContainerResponse c;
         try {
             c = docker.inspectContainerCmd(id).exec();
@@ -167,9 +165,16 @@ public final class ContainerTargets implements AutoCloseable {
         if (address.isEmpty()) {
             return;
         }
-        String key = ServiceKeys.prefix(service) + name;
-        keysById.put(id, key);
-        checker.add(new Checker.Target(key, address.get()));
+        Checker.Target target = new Checker.Target(ServiceKeys.prefix(service) + name, address.get());
+        Checker.Target known = targetsById.get(id);
+        if (target.equals(known)) {
+            return;
+        }
+        if (known != null) {
+            remove(id, "restarted at " + target.address());
+        }
+        targetsById.put(id, target);
+        checker.add(target);
     }
 
     private Optional<HostPort> publishedAddress(String name, InspectContainerResponse c) {
@@ -198,9 +203,9 @@ public final class ContainerTargets implements AutoCloseable {
     }
 
     private void remove(String id, String why) {
-        String key = keysById.remove(id);
-        if (key != null) {
-            checker.remove(key, "container " + why);
+        Checker.Target target = targetsById.remove(id);
+        if (target != null) {
+            checker.remove(target.key(), "container " + why);
         }
     }
 

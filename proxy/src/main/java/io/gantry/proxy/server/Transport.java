@@ -18,6 +18,7 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The I/O transport: Linux's epoll or io_uring, or Java NIO, which runs everywhere. */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory,
@@ -42,24 +43,31 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
      * @throws IllegalArgumentException when the name is unknown or the transport cannot run here
      */
     public static Transport named(String name) {
-        return switch (name) {
-            case "auto" -> best();
-            case "epoll" -> {
-                if (!Epoll.isAvailable()) {
-                    throw new IllegalArgumentException("--transport epoll is not available here: " + Epoll.unavailabilityCause());
-                }
-                yield epoll();
-            }
-            case "io_uring" -> {
-                if (!IoUring.isAvailable()) {
-                    throw new IllegalArgumentException("--transport io_uring is not available here: " + IoUring.unavailabilityCause());
-                }
-                yield ioUring();
-            }
+        return switch (requireKnown(name)) {
+            case "epoll" -> requireAvailable(name, Epoll.isAvailable(), Epoll.unavailabilityCause(), Transport::epoll);
+            case "io_uring" -> requireAvailable(name, IoUring.isAvailable(), IoUring.unavailabilityCause(), Transport::ioUring);
             case "nio" -> nio();
-            default -> throw new IllegalArgumentException("--transport must be one of " + String.join(", ", NAMES)
-                    + ", got '" + name + "'");
+            default -> best(); // auto
         };
+    }
+
+    /**
+     * {@code name} when it is one of {@link #NAMES}.
+     *
+     * @throws IllegalArgumentException naming the flag and the choices otherwise
+     */
+    public static String requireKnown(String name) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("--transport must be one of " + String.join(", ", NAMES) + ", got '" + name + "'");
+        }
+        return name;
+    }
+
+    private static Transport requireAvailable(String name, boolean available, Throwable cause, Supplier<Transport> transport) {
+        if (!available) {
+            throw new IllegalArgumentException("--transport " + name + " is not available here: " + cause);
+        }
+        return transport.get();
     }
 
     private static Transport ioUring() {
