@@ -6,8 +6,8 @@ import io.gantry.discovery.check.HealthState;
 import io.gantry.discovery.check.HttpCheck;
 import io.gantry.discovery.register.LeaseRegistrar;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -40,7 +40,8 @@ public final class Checker implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, ScheduledFuture<?>> scheduled = new ConcurrentHashMap<>();
+    /** The one check per key; guarded by {@code this}, like every registrar call made for a check. */
+    private final Map<String, Checking> checking = new HashMap<>();
 
     public Checker(HttpCheck check, Duration interval, int rise, int fall, LeaseRegistrar registrar) {
         this.check = check;
@@ -51,42 +52,60 @@ public final class Checker implements AutoCloseable {
     }
 
     /** Starts checking {@code target} now and every interval; a target with the same key is replaced. */
-    public void add(Target target) {
-        HealthState state = new HealthState(rise, fall);
-        ScheduledFuture<?> previous = scheduled.put(target.key(), checks.scheduleWithFixedDelay(
-                () -> checkOnce(target, state), 0, interval.toMillis(), TimeUnit.MILLISECONDS));
+    public synchronized void add(Target target) {
+        Checking next = new Checking(target);
+        Checking previous = checking.put(target.key(), next);
         if (previous != null) {
-            previous.cancel(false);
+            previous.future.cancel(false);
         }
+        next.future = checks.scheduleWithFixedDelay(next, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         log.info("{} {}: checking {} every {} ms", target.name(), target.address(), check, interval.toMillis());
     }
 
     /** Stops checking the target with {@code key} and deletes its key. */
-    public void remove(String key, String why) {
-        ScheduledFuture<?> f = scheduled.remove(key);
-        if (f != null) {
-            f.cancel(false);
+    public synchronized void remove(String key, String why) {
+        Checking c = checking.remove(key);
+        if (c != null) {
+            c.future.cancel(false);
             log.info("{}: no longer checked ({})", key, why);
             registrar.remove(key);
         }
     }
 
-    private void checkOnce(Target target, HealthState state) {
-        boolean wasKnown = state.known();
-        boolean wasHealthy = state.healthy();
-        CheckResult result = check.check(target.address());
-        if (!state.record(result.healthy())) {
-            return;
+    /**
+     * One target's repeated check. A check still running when its target was removed or replaced
+     * reports nothing: only the check that owns the key now may write it.
+     */
+    private final class Checking implements Runnable {
+        private final Target target;
+        private final HealthState state = new HealthState(rise, fall);
+        private ScheduledFuture<?> future;
+
+        Checking(Target target) {
+            this.target = target;
         }
-        log.info("{} {} {} -> {}: {}", target.name(), target.address(), wasKnown ? (wasHealthy ? "healthy" : "unhealthy") : "unknown",
-                state.healthy() ? "healthy" : "unhealthy", result.detail());
-        if (!scheduled.containsKey(target.key())) {
-            return; // removed meanwhile
-        }
-        if (state.healthy()) {
-            registrar.put(target.key(), target.address().toString());
-        } else {
-            registrar.remove(target.key());
+
+        @Override
+        public void run() {
+            boolean wasKnown = state.known();
+            boolean wasHealthy = state.healthy();
+            CheckResult result = check.check(target.address());
+            if (!state.record(result.healthy())) {
+                return;
+            }
+            synchronized (Checker.this) {
+                if (checking.get(target.key()) != this) {
+                    return;
+                }
+                log.info("{} {} {} -> {}: {}", target.name(), target.address(),
+                        wasKnown ? (wasHealthy ? "healthy" : "unhealthy") : "unknown",
+                        state.healthy() ? "healthy" : "unhealthy", result.detail());
+                if (state.healthy()) {
+                    registrar.put(target.key(), target.address().toString());
+                } else {
+                    registrar.remove(target.key());
+                }
+            }
         }
     }
 
