@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,11 +69,20 @@ class RegistratorIT {
     }
 
     private void awaitValue(String key, String value) {
-        Poll.until(DEADLINE, key + " = " + value, () -> value.equals(etcd.value(key)));
+        await(key + " = " + value, () -> value.equals(etcd.value(key)));
     }
 
     private void awaitGone(String key) {
-        Poll.until(DEADLINE, key + " deleted", () -> etcd.value(key) == null);
+        await(key + " deleted", () -> etcd.value(key) == null);
+    }
+
+    /** Polls for {@code condition}; a timeout reports what discovery logged, which says why. */
+    private void await(String what, BooleanSupplier condition) {
+        try {
+            Poll.until(DEADLINE, what, condition);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; discovery logged:\n" + discovery.output(), e);
+        }
     }
 
     @Test

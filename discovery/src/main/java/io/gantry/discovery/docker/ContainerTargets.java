@@ -3,6 +3,7 @@ package io.gantry.discovery.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
@@ -34,14 +35,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Every running container with the service label becomes a target {@code /services/<label value>/
  * <container name>} at the host address and port its port is published on (the port named by the
- * {@code gantry.port} label, else the lowest published TCP port). Containers that start are added,
- * ones that stop are removed; when the event stream breaks, the list is read again.
+ * {@code gantry.port} label, else the lowest published TCP port). Every start, die or destroy event
+ * makes it read that container again and act on what it is now, so events that come late, twice or
+ * replayed do no harm; when the event stream breaks, the list is read again.
  */
 public final class ContainerTargets implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ContainerTargets.class);
     /** Names the container port to register when a container publishes several. */
     public static final String PORT_LABEL = "gantry.port";
+    /** How far back a new event subscription starts, to cover the time it takes to connect. */
+    private static final long REPLAY_SECONDS = 5;
 
     private final URI dockerHost;
     private final String label;
@@ -75,13 +79,19 @@ public final class ContainerTargets implements AutoCloseable {
         thread.execute(this::follow);
     }
 
-    /** Subscribes to container events, then reads the list (so no start falls between the two). */
+    /**
+     * Subscribes to container events, then reads the list. The stream connects on docker-java's own
+     * thread, possibly after the list is read, so it asks for events from a few seconds back: a container
+     * that started in between arrives as a (replayed) event rather than being missed.
+     */
     private void follow() {
         if (closed) {
             return;
         }
         try {
+            long since = System.currentTimeMillis() / 1000 - REPLAY_SECONDS;
             events = docker.eventsCmd()
+                    .withSince(Long.toString(since))
                     .withEventTypeFilter(EventType.CONTAINER)
                     .withEventFilter("start", "die", "destroy")
                     .withLabelFilter(label)
@@ -105,7 +115,7 @@ public final class ContainerTargets implements AutoCloseable {
             Set<String> ids = new HashSet<>();
             for (Container c : running) {
                 ids.add(c.getId());
-                add(c.getId());
+                sync(c.getId());
             }
             for (String id : Set.copyOf(targetsById.keySet())) {
                 if (!ids.contains(id)) {
@@ -123,10 +133,8 @@ public final class ContainerTargets implements AutoCloseable {
     }
 
     private void onEvent(Event event) {
-        switch (String.valueOf(event.getStatus())) {
-            case "start" -> add(event.getId());
-            case "die", "destroy" -> remove(event.getId(), event.getStatus());
-            default -> { }
+        if (event.getId() != null) {
+            sync(event.getId());
         }
     }
 
@@ -143,16 +151,23 @@ public final class ContainerTargets implements AutoCloseable {
     }
 
     /**
-     * Checks the running container {@code id} at the address it publishes now. A container already
-     * checked at that address is left alone; one that came back elsewhere (a restart whose die went
-     * unseen gets a new port) is checked at its new address instead.
+     * Reads container {@code id} and makes its target match what it is now: a running container is
+     * checked at the address it publishes (left alone when already checked there, moved when it came
+     * back on a new port); a stopped or removed one is no longer checked.
      */
-    private void add(String id) {
+    private void sync(String id) {
         InspectContainerResponse c;
         try {
             c = docker.inspectContainerCmd(id).exec();
+        } catch (NotFoundException e) {
+            remove(id, "removed");
+            return;
         } catch (RuntimeException e) {
-            log.warn("container {}: cannot inspect it ({})", id.substring(0, 12), e.getMessage());
+            log.warn("container {}: cannot inspect it ({})", shortId(id), e.getMessage());
+            return;
+        }
+        if (!Boolean.TRUE.equals(c.getState().getRunning())) {
+            remove(id, "stopped");
             return;
         }
         String name = c.getName().replaceFirst("^/", "");
@@ -175,6 +190,10 @@ public final class ContainerTargets implements AutoCloseable {
         }
         targetsById.put(id, target);
         checker.add(target);
+    }
+
+    private static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
     }
 
     private Optional<HostPort> publishedAddress(String name, InspectContainerResponse c) {
