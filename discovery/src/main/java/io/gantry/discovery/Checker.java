@@ -4,7 +4,7 @@ import io.gantry.common.HostPort;
 import io.gantry.discovery.check.CheckResult;
 import io.gantry.discovery.check.HealthState;
 import io.gantry.discovery.check.HttpCheck;
-import io.gantry.discovery.register.LeaseRegistrar;
+import io.gantry.common.LeaseRegistrar;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

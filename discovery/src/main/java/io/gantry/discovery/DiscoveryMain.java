@@ -8,7 +8,7 @@ import io.gantry.common.cli.Shutdown;
 import io.gantry.discovery.check.HttpCheck;
 import io.gantry.discovery.check.StatusRange;
 import io.gantry.discovery.docker.ContainerTargets;
-import io.gantry.discovery.register.LeaseRegistrar;
+import io.gantry.common.LeaseRegistrar;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,12 +1,9 @@
-package io.gantry.discovery.register;
+package io.gantry.common;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
-import io.gantry.common.Errors;
-import io.gantry.common.EtcdSettings;
-import io.gantry.common.OwnerThread;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Keeps a set of keys in etcd under one lease, kept alive every third of its TTL. What the keys
  * should be ({@link #put}, {@link #remove}) is remembered here, so after etcd was unreachable, or the
  * lease expired meanwhile, everything is written again under a new lease. {@link #close} deletes the
- * keys and revokes the lease. One thread owns all of it.
+ * keys and revokes the lease. One thread owns all of it. Discovery keeps its backends' keys with it,
+ * the scheduler's agent its machine and its units' states.
  */
 public final class LeaseRegistrar implements AutoCloseable {
 
@@ -30,7 +29,9 @@ public final class LeaseRegistrar implements AutoCloseable {
     private static final long CALL_TIMEOUT_MS = 3000;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    private final EtcdSettings settings;
+    private final Object endpoints;
+    private final Client shared;
+    private final Supplier<Client> connect;
     private final Duration ttl;
     private final ScheduledExecutorService thread = OwnerThread.named("etcd-registrar");
 
@@ -45,17 +46,28 @@ public final class LeaseRegistrar implements AutoCloseable {
 
     /** @param ttl the lease's time to live: keys outlive a dead process by at most this */
     public LeaseRegistrar(EtcdSettings settings, Duration ttl) {
+        this(settings, null, settings::newClient, ttl);
+    }
+
+    /** Uses {@code shared}, a client someone else owns (and closes): many registrars in one process. */
+    public LeaseRegistrar(Client shared, String endpoints, Duration ttl) {
+        this(endpoints, shared, () -> shared, ttl);
+    }
+
+    private LeaseRegistrar(Object endpoints, Client shared, Supplier<Client> connect, Duration ttl) {
         if (ttl.getSeconds() < 1) {
             throw new IllegalArgumentException("--ttl must be at least 1s, got " + ttl.toMillis() + "ms");
         }
-        this.settings = settings;
+        this.endpoints = endpoints;
+        this.shared = shared;
+        this.connect = connect;
         this.ttl = ttl;
     }
 
     /** Connects and starts keeping the lease alive. */
     public void start() {
         thread.execute(() -> {
-            client = settings.newClient();
+            client = connect.get();
             sync();
         });
         long every = Math.max(ttl.toMillis() / 3, 100);
@@ -90,7 +102,7 @@ public final class LeaseRegistrar implements AutoCloseable {
             if (lease == 0) {
                 lease = client.getLeaseClient().grant(ttl.getSeconds()).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).getID();
                 written.clear();
-                log.info("etcd {}: lease {} granted, ttl {}s", settings, Long.toHexString(lease), ttl.getSeconds());
+                log.info("etcd {}: lease {} granted, ttl {}s", endpoints, Long.toHexString(lease), ttl.getSeconds());
             }
             for (String key : Set.copyOf(toDelete)) {
                 client.getKVClient().delete(bytes(key)).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -135,7 +147,7 @@ public final class LeaseRegistrar implements AutoCloseable {
     }
 
     private void leaseExpired() {
-        log.warn("etcd {}: lease {} expired; writing {} keys again under a new one", settings, Long.toHexString(lease),
+        log.warn("etcd {}: lease {} expired; writing {} keys again under a new one", endpoints, Long.toHexString(lease),
                 desired.size());
         lease = 0;
         written.clear();
@@ -158,14 +170,14 @@ public final class LeaseRegistrar implements AutoCloseable {
         backoff = Duration.ofMillis(200);
         if (!connected) {
             connected = true;
-            log.info("etcd {}: reachable again", settings);
+            log.info("etcd {}: reachable again", endpoints);
         }
     }
 
     private void unreachable(Exception e) {
         if (connected) {
             connected = false;
-            log.warn("etcd {}: unreachable ({}); checks go on, keys are written when it answers", settings, Errors.describe(e));
+            log.warn("etcd {}: unreachable ({}); keys are written when it answers", endpoints, Errors.describe(e));
         }
     }
 
@@ -203,7 +215,7 @@ public final class LeaseRegistrar implements AutoCloseable {
             log.warn("stopping the registrar: {}", Errors.describe(e));
         } finally {
             thread.shutdownNow();
-            if (client != null) {
+            if (client != null && client != shared) {
                 client.close();
             }
         }
