@@ -1,0 +1,273 @@
+package io.gantry.scheduler.ctl;
+
+import io.gantry.scheduler.state.Machine;
+import io.gantry.scheduler.state.Store;
+import io.gantry.scheduler.state.UnitRecord;
+import io.gantry.scheduler.state.UnitRecord.Target;
+import io.gantry.scheduler.state.UnitState;
+import io.gantry.scheduler.unit.Unit;
+import io.gantry.scheduler.unit.UnitName;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * fleetctl's commands over the scheduler's state in etcd. Unit arguments may be file paths or names;
+ * a name's file is looked for in {@code dir} (an instance falls back to its template's file, then to a
+ * template already submitted). Names may use braces: {@code nginx@{1..3}.service}.
+ */
+public final class Ctl {
+
+    private final Store store;
+    private final Path dir;
+    private final PrintStream out;
+
+    public Ctl(Store store, Path dir, PrintStream out) {
+        this.store = store;
+        this.dir = dir;
+        this.out = out;
+    }
+
+    /** Stores each unit (and the template of an instance) if not stored yet. */
+    public void submit(List<String> args) {
+        for (String name : names(args)) {
+            submitOne(name, args);
+        }
+    }
+
+    /** Submits when needed, then asks for each unit to run; waits up to {@code wait} to say where each went. */
+    public void start(List<String> args, Duration wait) {
+        List<String> names = names(args);
+        for (String name : names) {
+            UnitRecord u = submitOne(name, args);
+            if (UnitName.parse(name).isTemplate()) {
+                throw new IllegalArgumentException(name + " is a template; start an instance such as "
+                        + UnitName.parse(name).prefix() + "@1.service");
+            }
+            if (u.target() != Target.LAUNCHED) {
+                store.putUnit(u.withTarget(Target.LAUNCHED));
+            }
+        }
+        reportPlacement(names, wait);
+    }
+
+    /** Stops each unit; it stays assigned to its machine (fleet's "loaded"). */
+    public void stop(List<String> args) {
+        for (String name : names(args)) {
+            UnitRecord u = existing(name);
+            if (u.target() == Target.LAUNCHED) {
+                store.putUnit(u.withTarget(Target.LOADED));
+            }
+            out.println("Unit " + name + " loaded (stopping)");
+        }
+    }
+
+    /** Removes each unit: it is stopped wherever it runs and its container removed. */
+    public void destroy(List<String> args) {
+        for (String name : names(args)) {
+            if (!store.deleteUnit(name)) {
+                throw new IllegalArgumentException("unit " + name + " is not submitted");
+            }
+            out.println("Destroyed " + name);
+        }
+    }
+
+    /** What each unit is and where it runs. */
+    public void status(List<String> args) {
+        Map<String, Machine> machines = store.machines();
+        Map<String, Map<String, UnitState>> states = store.states();
+        Map<String, String> unplaced = store.unplaced();
+        Map<String, Map<String, Target>> assignments = store.assignments();
+        for (String name : names(args)) {
+            UnitRecord r = existing(name);
+            Unit u = Unit.parse(name, r.text());
+            out.println("● " + name + " - " + u.description());
+            out.println("   Loaded: submitted (hash " + u.hash() + "), desired " + r.target().word());
+            Map<String, UnitState> on = states.getOrDefault(name, Map.of());
+            for (String machine : assignments.getOrDefault(name, Map.of()).keySet()) {
+                UnitState s = on.get(machine);
+                out.println("   Active: " + (s == null ? "unknown (no report yet)" : s.active() + " (" + s.sub() + ")")
+                        + " on " + label(machines, machine) + (s == null ? "" : ": " + s.detail()));
+            }
+            if (unplaced.containsKey(name)) {
+                out.println("   Not launched: " + unplaced.get(name));
+            } else if (!assignments.containsKey(name)) {
+                out.println("   Active: inactive (dead), not assigned to a machine");
+            }
+        }
+    }
+
+    /** UNIT MACHINE ACTIVE SUB: one row per unit and machine it is assigned to; unplaced units last. */
+    public void listUnits() {
+        Map<String, Machine> machines = store.machines();
+        Map<String, Map<String, UnitState>> states = store.states();
+        Map<String, Map<String, Target>> assignments = store.assignments();
+        Table t = new Table("UNIT", "MACHINE", "ACTIVE", "SUB");
+        assignments.forEach((unit, byMachine) -> byMachine.keySet().forEach(machine -> {
+            UnitState s = states.getOrDefault(unit, Map.of()).get(machine);
+            t.row(unit, label(machines, machine), s == null ? "-" : s.active(), s == null ? "-" : s.sub());
+        }));
+        Map<String, String> unplaced = store.unplaced();
+        unplaced.forEach((unit, why) -> t.row(unit, "-", "inactive", "dead"));
+        t.print(out);
+        unplaced.forEach((unit, why) -> out.println(unit + ": not launched: " + why));
+    }
+
+    /** UNIT HASH DSTATE STATE TARGET, for every submitted unit. */
+    public void listUnitFiles() {
+        Map<String, Machine> machines = store.machines();
+        Map<String, Map<String, UnitState>> states = store.states();
+        Map<String, Map<String, Target>> assignments = store.assignments();
+        Table t = new Table("UNIT", "HASH", "DSTATE", "STATE", "TARGET");
+        for (UnitRecord r : store.units().values()) {
+            UnitName name = UnitName.parse(r.name());
+            String hash = Unit.parse(r.name(), r.text()).hash();
+            if (name.isTemplate()) {
+                t.row(r.name(), hash, "-", "-", "-");
+                continue;
+            }
+            Map<String, Target> where = assignments.getOrDefault(r.name(), Map.of());
+            boolean running = states.getOrDefault(r.name(), Map.of()).values().stream().anyMatch(UnitState::isRunning);
+            String state = running ? "launched" : where.isEmpty() ? "inactive" : "loaded";
+            List<String> targets = new ArrayList<>();
+            where.keySet().forEach(m -> targets.add(label(machines, m)));
+            t.row(r.name(), hash, r.target().word(), state, targets.isEmpty() ? "-" : String.join(",", targets));
+        }
+        t.print(out);
+    }
+
+    /** MACHINE IP METADATA, for every live machine. */
+    public void listMachines() {
+        Table t = new Table("MACHINE", "IP", "METADATA");
+        for (Machine m : store.machines().values()) {
+            List<String> meta = new ArrayList<>();
+            m.metadata().forEach((k, v) -> meta.add(k + "=" + v));
+            t.row(m.shortId(), m.ip(), meta.isEmpty() ? "-" : String.join(",", meta));
+        }
+        t.print(out);
+    }
+
+    private void reportPlacement(List<String> names, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Map<String, String> said = new LinkedHashMap<>();
+        while (true) {
+            Map<String, Map<String, Target>> assignments = store.assignments();
+            Map<String, String> unplaced = store.unplaced();
+            Map<String, Machine> machines = store.machines();
+            for (String name : names) {
+                if (said.containsKey(name)) {
+                    continue;
+                }
+                Map<String, Target> where = assignments.getOrDefault(name, Map.of());
+                if (where.values().stream().anyMatch(t -> t == Target.LAUNCHED)) {
+                    List<String> labels = new ArrayList<>();
+                    where.keySet().forEach(m -> labels.add(label(machines, m)));
+                    said.put(name, "Unit " + name + " launched on " + String.join(", ", labels));
+                } else if (unplaced.containsKey(name)) {
+                    said.put(name, "Unit " + name + " not launched: " + unplaced.get(name));
+                }
+            }
+            if (said.size() == names.size() || System.nanoTime() > deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (String name : names) {
+            out.println(said.getOrDefault(name, "Unit " + name + " launched, not placed yet (is an agent running?)"));
+        }
+    }
+
+    private UnitRecord submitOne(String name, List<String> args) {
+        UnitName unitName = UnitName.parse(name);
+        Optional<UnitRecord> existing = store.unit(name);
+        Optional<String> text = fileText(name, args);
+        if (existing.isPresent()) {
+            if (text.isPresent() && !text.get().equals(existing.get().text())) {
+                throw new IllegalArgumentException("unit " + name + " is already submitted with different contents; destroy it first");
+            }
+            return existing.get();
+        }
+        if (unitName.isInstance()) {
+            Optional<String> template = fileText(unitName.template(), args);
+            if (template.isPresent()) {
+                Unit.parse(unitName.template(), template.get());
+                store.createUnit(new UnitRecord(unitName.template(), template.get(), Target.INACTIVE));
+            }
+            if (text.isEmpty()) {
+                text = template.isPresent() ? template : store.unit(unitName.template()).map(UnitRecord::text);
+            }
+        }
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("unit " + name + " not found: no file " + name
+                    + (unitName.isInstance() ? " or " + unitName.template() : "") + " in " + dir + " and none submitted");
+        }
+        Unit.parse(name, text.get());
+        UnitRecord record = new UnitRecord(name, text.get(), Target.INACTIVE);
+        if (!store.createUnit(record)) {
+            return store.unit(name).orElse(record);
+        }
+        out.println("Unit " + name + " submitted");
+        return record;
+    }
+
+    /** The text of unit {@code name}'s file: beside a path given as an argument, or in {@code dir}. */
+    private Optional<String> fileText(String name, List<String> args) {
+        List<Path> candidates = new ArrayList<>();
+        for (String a : args) {
+            if (a.contains("/")) {
+                candidates.add(dir.resolve(a).resolveSibling(name));
+            }
+        }
+        candidates.add(dir.resolve(name));
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+                try {
+                    return Optional.of(Files.readString(p));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private UnitRecord existing(String name) {
+        return store.unit(name).orElseThrow(() -> new IllegalArgumentException("unit " + name + " is not submitted"));
+    }
+
+    /** Unit names from arguments: brace-expanded, a path reduced to its file name, checked. */
+    static List<String> names(List<String> args) {
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("name at least one unit");
+        }
+        List<String> names = new ArrayList<>();
+        for (String a : args) {
+            for (String e : Braces.expand(a)) {
+                String name = Path.of(e).getFileName().toString();
+                UnitName.parse(name);
+                if (!names.contains(name)) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    private static String label(Map<String, Machine> machines, String id) {
+        Machine m = machines.get(id);
+        return m == null ? id + " (gone)" : m.label();
+    }
+
+}

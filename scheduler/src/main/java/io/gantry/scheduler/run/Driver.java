@@ -1,0 +1,40 @@
+package io.gantry.scheduler.run;
+
+import io.gantry.scheduler.unit.Command;
+import io.gantry.scheduler.unit.ServicePlan;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/** What carries out a unit's commands on a machine: the host's Docker engine and processes, or nothing (simulation). */
+public interface Driver extends AutoCloseable {
+
+    /** How a command ended; {@code detail} says what happened, for logs and {@code ctl status}. */
+    record Outcome(boolean ok, String detail) {
+    }
+
+    /** A unit's main command while it runs: its container or process. */
+    interface Main {
+        boolean alive();
+
+        /** Stops it: a polite signal, then a kill after {@code grace}. */
+        void stop(Duration grace);
+
+        /** Removes what is left of it (a stopped container). */
+        void remove();
+
+        String describe();
+    }
+
+    /** Runs {@code command} of {@code plan} to its end. */
+    Outcome run(Command command, ServicePlan plan);
+
+    /** Starts {@code plan}'s main command; {@code labels} mark a container as this unit's on this machine. */
+    Main start(ServicePlan plan, Map<String, String> labels) throws Exception;
+
+    /** Removes containers labelled as {@code machine}'s whose unit is not in {@code units}; returns their names. */
+    Set<String> removeOthers(String machine, Set<String> units);
+
+    @Override
+    void close();
+}

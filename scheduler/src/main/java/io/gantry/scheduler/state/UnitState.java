@@ -1,0 +1,18 @@
+package io.gantry.scheduler.state;
+
+/**
+ * A unit's state on one machine as its agent reports it, in systemd's words: ACTIVE
+ * ({@code active}, {@code activating}, {@code deactivating}, {@code failed}, {@code inactive}) and SUB
+ * ({@code running}, {@code start-pre}, {@code start-post}, {@code stop}, {@code failed}, {@code dead}),
+ * plus what happened last.
+ */
+public record UnitState(String active, String sub, String detail) {
+
+    public static UnitState of(String active, String sub, String detail) {
+        return new UnitState(active, sub, detail);
+    }
+
+    public boolean isRunning() {
+        return active.equals("active") && sub.equals("running");
+    }
+}
