@@ -76,7 +76,7 @@ public final class Simulation {
             int active = 0;
             while (System.nanoTime() < deadline) {
                 active = (int) store.states().values().stream()
-                        .filter(byMachine -> byMachine.values().stream().anyMatch(UnitState::isRunning)).count();
+                        .filter(byMachine -> byMachine.values().stream().anyMatch(UnitState::activeAndRunning)).count();
                 if (active == units) {
                     break;
                 }

@@ -134,7 +134,7 @@ public final class Ctl {
                 continue;
             }
             Map<String, Target> where = assignments.getOrDefault(r.name(), Map.of());
-            boolean running = states.getOrDefault(r.name(), Map.of()).values().stream().anyMatch(UnitState::isRunning);
+            boolean running = states.getOrDefault(r.name(), Map.of()).values().stream().anyMatch(UnitState::activeAndRunning);
             String state = running ? "launched" : where.isEmpty() ? "inactive" : "loaded";
             List<String> targets = new ArrayList<>();
             where.keySet().forEach(m -> targets.add(label(machines, m)));

@@ -12,7 +12,7 @@ public record UnitState(String active, String sub, String detail) {
         return new UnitState(active, sub, detail);
     }
 
-    public boolean isRunning() {
+    public boolean activeAndRunning() {
         return active.equals("active") && sub.equals("running");
     }
 }
