@@ -24,7 +24,7 @@ public record FleetRules(String machineId, String machineOf, Map<String, Set<Str
     public static final String SECTION = "X-Fleet";
 
     public FleetRules {
-        metadata = Map.copyOf(metadata);
+        metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata)); // in file order, for messages
         conflicts = List.copyOf(conflicts);
     }
 
