@@ -30,11 +30,13 @@ import java.util.concurrent.TimeUnit;
 public final class Simulation {
 
     /** What a run measured. */
-    public record Report(int machines, int units, long millisToAllActive, int minPerMachine, int maxPerMachine, boolean complete) {
+    public record Report(int machines, int units, long millisToStarted, long millisToPlaced, long millisToAllActive,
+                         int minPerMachine, int maxPerMachine, boolean complete) {
         @Override
         public String toString() {
             return (complete ? "all " + units + " units active" : "NOT all " + units + " units active") + " on " + machines
-                    + " machines " + millisToAllActive + " ms after start; units per machine " + minPerMachine + ".." + maxPerMachine;
+                    + " machines " + millisToAllActive + " ms after start (ctl start returned after " + millisToStarted
+                    + " ms, all placed after " + millisToPlaced + " ms); units per machine " + minPerMachine + ".." + maxPerMachine;
         }
     }
 
@@ -73,8 +75,13 @@ public final class Simulation {
             PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
             long start = System.nanoTime();
             new Ctl(store, dir, quiet).start(List.of("sim@{1.." + units + "}.service"), Duration.ZERO);
+            long started = System.nanoTime();
+            long placed = 0;
             int active = 0;
             while (System.nanoTime() < deadline) {
+                if (placed == 0 && store.assignments().size() == units) {
+                    placed = System.nanoTime();
+                }
                 active = (int) store.states().values().stream()
                         .filter(byMachine -> byMachine.values().stream().anyMatch(UnitState::activeAndRunning)).count();
                 if (active == units) {
@@ -86,7 +93,8 @@ public final class Simulation {
             IntSummaryStatistics perMachine = store.assignments().values().stream().flatMap(m -> m.keySet().stream())
                     .collect(java.util.stream.Collectors.groupingBy(m -> m, java.util.stream.Collectors.counting()))
                     .values().stream().mapToInt(Long::intValue).summaryStatistics();
-            return new Report(machines, units, millis, perMachine.getMin(), perMachine.getMax(), active == units);
+            return new Report(machines, units, TimeUnit.NANOSECONDS.toMillis(started - start),
+                    placed == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(placed - start), millis, perMachine.getMin(), perMachine.getMax(), active == units);
         } finally {
             agents.forEach(Agent::close);
             registrars.forEach(LeaseRegistrar::close);

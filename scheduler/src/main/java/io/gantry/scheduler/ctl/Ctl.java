@@ -37,24 +37,19 @@ public final class Ctl {
 
     /** Stores each unit (and the template of an instance) if not stored yet. */
     public void submit(List<String> args) {
-        for (String name : names(args)) {
-            submitOne(name, args);
-        }
+        store.putUnits(submitted(names(args), args, Target.INACTIVE).values());
     }
 
     /** Submits when needed, then asks for each unit to run; waits up to {@code wait} to say where each went. */
     public void start(List<String> args, Duration wait) {
         List<String> names = names(args);
         for (String name : names) {
-            UnitRecord u = submitOne(name, args);
             if (UnitName.parse(name).isTemplate()) {
                 throw new IllegalArgumentException(name + " is a template; start an instance such as "
                         + UnitName.parse(name).prefix() + "@1.service");
             }
-            if (u.target() != Target.LAUNCHED) {
-                store.putUnit(u.withTarget(Target.LAUNCHED));
-            }
         }
+        store.putUnits(submitted(names, args, Target.LAUNCHED).values());
         reportPlacement(names, wait);
     }
 
@@ -189,37 +184,47 @@ public final class Ctl {
         }
     }
 
-    private UnitRecord submitOne(String name, List<String> args) {
-        UnitName unitName = UnitName.parse(name);
-        Optional<UnitRecord> existing = store.unit(name);
-        Optional<String> text = fileText(name, args);
-        if (existing.isPresent()) {
-            if (text.isPresent() && !text.get().equals(existing.get().text())) {
-                throw new IllegalArgumentException("unit " + name + " is already submitted with different contents; destroy it first");
+    /**
+     * What to write so that each of {@code names} is submitted (with the templates of new instances) and,
+     * unless {@code target} is INACTIVE, has that target: one read of every unit, files checked first,
+     * nothing written when any is bad. A unit already submitted with other contents is an error.
+     */
+    private Map<String, UnitRecord> submitted(List<String> names, List<String> args, Target target) {
+        Map<String, UnitRecord> units = store.units();
+        Map<String, UnitRecord> writes = new LinkedHashMap<>();
+        Map<String, Optional<String>> files = new java.util.HashMap<>();
+        for (String name : names) {
+            UnitName unitName = UnitName.parse(name);
+            Optional<String> text = files.computeIfAbsent(name, n -> fileText(n, args));
+            UnitRecord existing = units.get(name);
+            if (existing != null) {
+                if (text.isPresent() && !text.get().equals(existing.text())) {
+                    throw new IllegalArgumentException("unit " + name + " is already submitted with different contents; destroy it first");
+                }
+                if (target != Target.INACTIVE && existing.target() != target) {
+                    writes.put(name, existing.withTarget(target));
+                }
+                continue;
             }
-            return existing.get();
-        }
-        if (unitName.isInstance()) {
-            Optional<String> template = fileText(unitName.template(), args);
-            if (template.isPresent()) {
-                Unit.parse(unitName.template(), template.get());
-                store.createUnit(new UnitRecord(unitName.template(), template.get(), Target.INACTIVE));
+            if (unitName.isInstance() && text.isEmpty()) {
+                String template = unitName.template();
+                Optional<String> templateText = files.computeIfAbsent(template, n -> fileText(n, args));
+                if (templateText.isPresent() && !units.containsKey(template) && !writes.containsKey(template)) {
+                    Unit.parse(template, templateText.get());
+                    writes.put(template, new UnitRecord(template, templateText.get(), Target.INACTIVE));
+                    out.println("Unit " + template + " submitted");
+                }
+                text = templateText.isPresent() ? templateText : Optional.ofNullable(units.get(template)).map(UnitRecord::text);
             }
             if (text.isEmpty()) {
-                text = template.isPresent() ? template : store.unit(unitName.template()).map(UnitRecord::text);
+                throw new IllegalArgumentException("unit " + name + " not found: no file " + name
+                        + (unitName.isInstance() ? " or " + unitName.template() : "") + " in " + dir + " and none submitted");
             }
+            Unit.parse(name, text.get());
+            writes.put(name, new UnitRecord(name, text.get(), target));
+            out.println("Unit " + name + " submitted");
         }
-        if (text.isEmpty()) {
-            throw new IllegalArgumentException("unit " + name + " not found: no file " + name
-                    + (unitName.isInstance() ? " or " + unitName.template() : "") + " in " + dir + " and none submitted");
-        }
-        Unit.parse(name, text.get());
-        UnitRecord record = new UnitRecord(name, text.get(), Target.INACTIVE);
-        if (!store.createUnit(record)) {
-            return store.unit(name).orElse(record);
-        }
-        out.println("Unit " + name + " submitted");
-        return record;
+        return writes;
     }
 
     /** The text of unit {@code name}'s file: beside a path given as an argument, or in {@code dir}. */

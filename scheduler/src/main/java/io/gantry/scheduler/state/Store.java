@@ -64,11 +64,15 @@ public final class Store {
         return kvs.isEmpty() ? Optional.empty() : Optional.of(read(kvs.get(0), UnitRecord.class));
     }
 
-    /** Writes {@code unit} only if no unit of that name exists; false when one does. */
-    public boolean createUnit(UnitRecord unit) {
-        ByteSequence key = bytes(keys.unit(unit.name()));
-        return txn(List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0))),
-                List.of(Op.put(key, json(unit), PutOption.DEFAULT)));
+    /** Writes {@code units} in as few transactions as etcd allows. */
+    public void putUnits(java.util.Collection<UnitRecord> units) {
+        List<Op> ops = new ArrayList<>();
+        for (UnitRecord u : units) {
+            ops.add(Op.put(bytes(keys.unit(u.name())), json(u), PutOption.DEFAULT));
+        }
+        for (int i = 0; i < ops.size(); i += MAX_TXN_OPS) {
+            txn(List.of(), ops.subList(i, Math.min(ops.size(), i + MAX_TXN_OPS)));
+        }
     }
 
     public void putUnit(UnitRecord unit) {
