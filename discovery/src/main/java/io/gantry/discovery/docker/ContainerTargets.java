@@ -9,9 +9,7 @@ import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.gantry.common.DockerClients;
 import io.gantry.common.Errors;
 import io.gantry.common.HostPort;
 import io.gantry.common.OwnerThread;
@@ -69,13 +67,7 @@ public final class ContainerTargets implements AutoCloseable {
     }
 
     public void start() {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(dockerHost.toString()).build();
-        docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .connectionTimeout(Duration.ofSeconds(3))
-                .responseTimeout(Duration.ofSeconds(30))
-                .build());
+        docker = DockerClients.connect(dockerHost, Duration.ofSeconds(30));
         thread.execute(this::follow);
     }
 

@@ -14,9 +14,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.gantry.common.DockerClients;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,13 +44,7 @@ public final class DockerEngine implements AutoCloseable {
 
     public DockerEngine(URI host) {
         this.host = host;
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(host.toString()).build();
-        docker = DockerClientImpl.getInstance(config, new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .connectionTimeout(Duration.ofSeconds(3))
-                .responseTimeout(Duration.ofSeconds(90))
-                .build());
+        docker = DockerClients.connect(host, Duration.ofSeconds(90));
     }
 
     /** True when the engine answers a ping. */
