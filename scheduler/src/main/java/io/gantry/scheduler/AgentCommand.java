@@ -48,6 +48,9 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--metadata", paramLabel = "K=V[,K=V]", split = ",", description = "Machine metadata for MachineMetadata= rules; repeatable.")
     List<String> metadata = new ArrayList<>();
 
+    @Option(names = "--env", paramLabel = "NAME=VALUE", description = "A variable for units' Exec lines, like a line of /etc/environment; repeatable.")
+    List<String> env = new ArrayList<>();
+
     @Option(names = "--ttl", paramLabel = "DURATION", description = "How long after this agent dies its machine counts as gone (default 10s).")
     Duration ttl = Duration.ofSeconds(10);
 
@@ -79,7 +82,16 @@ final class AgentCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--ttl must be at least 1s and --interval at least 100ms");
         }
         Machine machine = new Machine(id, ip, parseMetadata(metadata));
-        Map<String, String> env = Map.of("COREOS_PRIVATE_IPV4", ip, "COREOS_PUBLIC_IPV4", publicIp != null ? publicIp : ip);
+        Map<String, String> unitEnv = new LinkedHashMap<>();
+        for (String pair : env) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0 || !pair.substring(0, eq).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("--env '" + pair + "' is not NAME=value");
+            }
+            unitEnv.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        unitEnv.put("COREOS_PRIVATE_IPV4", ip);
+        unitEnv.put("COREOS_PUBLIC_IPV4", publicIp != null ? publicIp : ip);
         Driver driver;
         if (simulate) {
             driver = new SimulatedDriver();
@@ -98,7 +110,7 @@ final class AgentCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        Agent agent = new Agent(store, registrar, driver, workers, new Agent.Settings(machine, hostname(), env, ttl, interval));
+        Agent agent = new Agent(store, registrar, driver, workers, new Agent.Settings(machine, hostname(), unitEnv, ttl, interval));
         registrar.start();
         agent.start();
         Shutdown.awaitSignalThen(() -> {

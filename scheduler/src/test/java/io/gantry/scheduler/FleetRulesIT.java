@@ -82,7 +82,7 @@ class FleetRulesIT {
 
     private String start(String... units) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new Ctl(store, dir, new PrintStream(out, true, StandardCharsets.UTF_8)).start(List.of(units), Duration.ofSeconds(10));
+        new Ctl(store, dir, new PrintStream(out, true, StandardCharsets.UTF_8)).start(List.of(units), Duration.ofSeconds(2));
         return out.toString(StandardCharsets.UTF_8);
     }
 

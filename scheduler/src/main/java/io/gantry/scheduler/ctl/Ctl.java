@@ -149,38 +149,35 @@ public final class Ctl {
         t.print(out);
     }
 
+    /** Waits until every unit is placed or {@code wait} is over, then says where each went or why it did not. */
     private void reportPlacement(List<String> names, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
-        Map<String, String> said = new LinkedHashMap<>();
         while (true) {
             Map<String, Map<String, Target>> assignments = store.assignments();
-            Map<String, String> unplaced = store.unplaced();
-            Map<String, Machine> machines = store.machines();
-            for (String name : names) {
-                if (said.containsKey(name)) {
-                    continue;
+            boolean all = names.stream().allMatch(n -> assignments.getOrDefault(n, Map.of()).containsValue(Target.LAUNCHED));
+            if (all || System.nanoTime() > deadline) {
+                Map<String, String> unplaced = store.unplaced();
+                Map<String, Machine> machines = store.machines();
+                for (String name : names) {
+                    Map<String, Target> where = assignments.getOrDefault(name, Map.of());
+                    if (where.containsValue(Target.LAUNCHED)) {
+                        List<String> labels = new ArrayList<>();
+                        where.keySet().forEach(m -> labels.add(label(machines, m)));
+                        out.println("Unit " + name + " launched on " + String.join(", ", labels));
+                    } else if (unplaced.containsKey(name)) {
+                        out.println("Unit " + name + " not launched: " + unplaced.get(name));
+                    } else {
+                        out.println("Unit " + name + " launched, not placed yet (is an agent running?)");
+                    }
                 }
-                Map<String, Target> where = assignments.getOrDefault(name, Map.of());
-                if (where.values().stream().anyMatch(t -> t == Target.LAUNCHED)) {
-                    List<String> labels = new ArrayList<>();
-                    where.keySet().forEach(m -> labels.add(label(machines, m)));
-                    said.put(name, "Unit " + name + " launched on " + String.join(", ", labels));
-                } else if (unplaced.containsKey(name)) {
-                    said.put(name, "Unit " + name + " not launched: " + unplaced.get(name));
-                }
-            }
-            if (said.size() == names.size() || System.nanoTime() > deadline) {
-                break;
+                return;
             }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return;
             }
-        }
-        for (String name : names) {
-            out.println(said.getOrDefault(name, "Unit " + name + " launched, not placed yet (is an agent running?)"));
         }
     }
 
