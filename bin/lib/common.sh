@@ -54,7 +54,7 @@ ensure_dockerd() {
 # build_if_stale JAR: builds the reactor (without tests) when JAR is missing or older than any source.
 build_if_stale() {
   local jar=$1
-  if [ -f "$jar" ] && [ -z "$(find . -path ./.git -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.properties' \) -newer "$jar" -print -quit)" ]; then
+  if [ -f "$jar" ] && [ -z "$(find . \( -path ./.git -o -name target \) -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.properties' \) -newer "$jar" -print -quit)" ]; then
     return 0
   fi
   echo "$(basename "$0"): building (mvn -q -DskipTests package) ..." >&2

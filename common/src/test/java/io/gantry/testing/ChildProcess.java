@@ -23,9 +23,16 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Starts {@code command} with stdout and stderr appended to {@code log}. */
     public static ChildProcess start(String name, List<String> command, Path log) {
+        return start(name, command, log, java.util.Map.of());
+    }
+
+    /** Like {@link #start(String, List, Path)}, with {@code environment} added to this process's. */
+    public static ChildProcess start(String name, List<String> command, Path log, java.util.Map<String, String> environment) {
         try {
             Files.createDirectories(log.getParent());
-            Process p = new ProcessBuilder(command)
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().putAll(environment);
+            Process p = pb
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
