@@ -55,13 +55,14 @@ class SchedulerIT {
     @AfterEach
     void stopEverything() {
         try {
-            ctl().destroy(List.of("nginx@{1..2}.service"));
+            Store store = new Store(etcd.client(), new Keys(Keys.DEFAULT_PREFIX));
+            ctl().destroy(List.copyOf(store.units().keySet()));
             Poll.until(DEADLINE, "containers removed", () -> !docker.call("ps", "-a", "--format", "{{.Names}}").contains("nginx"));
         } catch (RuntimeException | AssertionError e) {
             // best effort; the containers go below in any case
         } finally {
             agents.values().forEach(ChildProcess::kill);
-            for (String c : List.of("nginx1", "nginx2")) {
+            for (String c : List.of("nginx1", "nginx2", "plain1")) {
                 docker.call("rm", "-f", c);
             }
         }
@@ -159,5 +160,20 @@ class SchedulerIT {
         agent(4);
         Poll.until(DEADLINE, orphan + " on m4", () -> "m4".equals(where(orphan)));
         pageSays("m4", "Welcome to nginx" + orphan.charAt(6) + "</h1>");
+    }
+
+    @Test
+    void aContainerThatExitsIsStartedAgainUnderItsNameWithoutAnExecStartPreToClearIt() throws Exception {
+        Files.writeString(dir.resolve("plain@.service"), "[Service]\nExecStart=/usr/bin/docker run --name plain%i -p 127.0.0.11::80 nginx\n");
+        agent(1);
+        ctl().start(List.of("plain@1.service"), Duration.ofSeconds(20));
+        runningOn("plain@1.service");
+        String first = docker.call("inspect", "--format", "{{.Id}}", "plain1");
+        docker.call("kill", "plain1");
+        Poll.until(DEADLINE, "plain1 running again as a new container", () -> {
+            String now = docker.call("ps", "--filter", "name=^plain1$", "--format", "{{.ID}}");
+            return !now.isEmpty() && !first.startsWith(now);
+        });
+        runningOn("plain@1.service");
     }
 }

@@ -69,6 +69,7 @@ final class UnitRunner {
         failed = runAll(plan.startPost(), true);
         if (failed != null) {
             main.stop(STOP_GRACE);
+            main.remove();
             main = null;
             return failed(failed);
         }
@@ -77,9 +78,15 @@ final class UnitRunner {
         return true;
     }
 
-    /** The main died by itself: runs ExecStopPost and reports the unit failed. */
+    /**
+     * The main died by itself: runs ExecStopPost, removes what is left of it (so that starting again
+     * can reuse its container's name) and reports the unit failed.
+     */
     void died() {
         String what = main == null ? "main" : main.describe();
+        if (main != null) {
+            main.remove();
+        }
         main = null;
         if (plan != null) {
             runAll(plan.stopPost(), false);

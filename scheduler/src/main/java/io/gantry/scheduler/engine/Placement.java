@@ -137,7 +137,8 @@ public final class Placement {
         }
         for (Map.Entry<String, Set<String>> g : assigned.entrySet()) {
             Unit o = units.get(g.getKey());
-            if (o != null && o.rules().global() && g.getValue().contains(m.id()) && o.rules().conflictsWith(u.name().name())) {
+            if (o != null && o.rules().global() && g.getValue().contains(m.id())
+                    && (o.rules().conflictsWith(u.name().name()) || r.conflictsWith(g.getKey()))) {
                 return new No(3, "Conflicts: global unit " + g.getKey() + " conflicts with it");
             }
         }

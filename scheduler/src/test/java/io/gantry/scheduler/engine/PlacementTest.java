@@ -131,6 +131,15 @@ class PlacementTest {
     }
 
     @Test
+    void aUnitConflictingWithAGlobalUnitStaysOffItsMachines() {
+        machine("a", "role=web");
+        machine("b", "role=db");
+        unit("logs.service", "Global=true", "MachineMetadata=role=web");
+        unit("quiet.service", "Conflicts=logs.service");
+        assertEquals(Set.of("b"), place().assigned().get("quiet.service"));
+    }
+
+    @Test
     void withoutMachinesNothingIsPlacedAndTheReasonSaysSo() {
         unit("w.service");
         assertEquals("no machines", place().unplaced().get("w.service"));
