@@ -69,9 +69,13 @@ class SchedulerIT {
     }
 
     private void agent(int n) {
+        agent(n, "2s");
+    }
+
+    private void agent(int n, String ttl) {
         String id = "m" + n;
         agents.put(id, SchedulerJar.start(dir, "agent-" + id, "agent", "--etcd", etcd.endpoint(), "--machine-id", id,
-                "--ip", "127.0.0." + (10 + n), "--ttl", "2s", "--interval", "500ms"));
+                "--ip", "127.0.0." + (10 + n), "--ttl", ttl, "--interval", "500ms"));
     }
 
     private Ctl ctl(ByteArrayOutputStream out) {
@@ -174,6 +178,20 @@ class SchedulerIT {
             String now = docker.call("ps", "--filter", "name=^plain1$", "--format", "{{.ID}}");
             return !now.isEmpty() && !first.startsWith(now);
         });
+        runningOn("plain@1.service");
+    }
+
+    @Test
+    void anAgentRestartedWithinItsTtlTakesOverTheContainersItsPredecessorStarted() throws Exception {
+        Files.writeString(dir.resolve("plain@.service"), "[Service]\nExecStart=/usr/bin/docker run --name plain%i -p 127.0.0.11::80 nginx\n");
+        agent(1, "20s");
+        ctl().start(List.of("plain@1.service"), Duration.ofSeconds(20));
+        runningOn("plain@1.service");
+        String container = docker.call("inspect", "--format", "{{.Id}}", "plain1");
+        agents.get("m1").kill();
+        agent(1, "20s");
+        Poll.until(DEADLINE, "the new agent taking plain@1 over", () -> agents.get("m1").output().contains("taken over"));
+        assertEquals(container, docker.call("inspect", "--format", "{{.Id}}", "plain1"), "the same container, not a restart");
         runningOn("plain@1.service");
     }
 }

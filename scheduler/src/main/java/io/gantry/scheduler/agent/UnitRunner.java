@@ -6,6 +6,7 @@ import io.gantry.scheduler.unit.Command;
 import io.gantry.scheduler.unit.ServicePlan;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,8 @@ final class UnitRunner {
     private volatile Driver.Main main;
     private volatile ServicePlan plan;
     private volatile long startedAt;
+    /** True until the first start: only then may a running main be found and taken over. */
+    private volatile boolean adopt = true;
 
     UnitRunner(String unit, String machine, Driver driver, Consumer<UnitState> report) {
         this.unit = unit;
@@ -50,17 +53,29 @@ final class UnitRunner {
         return System.currentTimeMillis() - startedAt;
     }
 
-    /** Starts the unit by {@code plan}; true when it is active/running afterwards. */
+    /**
+     * Starts the unit by {@code plan}; true when it is active/running afterwards. A main already
+     * running here (an agent before this one started it) is taken over instead of started again.
+     */
     boolean start(ServicePlan plan) {
         this.plan = plan;
+        Map<String, String> labels = Map.of(Driver.UNIT_LABEL, unit, Driver.MACHINE_LABEL, machine);
+        Driver.Main already = adopt ? driver.running(plan, labels) : null;
+        adopt = false;
+        if (already != null) {
+            main = already;
+            startedAt = System.currentTimeMillis();
+            log.info("{}: active (running), {} was running already; taken over", unit, main.describe());
+            report.accept(UnitState.of("active", "running", main.describe()));
+            return true;
+        }
         report.accept(UnitState.of("activating", "start-pre", "starting"));
         String failed = runAll(plan.startPre(), true);
         if (failed != null) {
             return failed(failed);
         }
         try {
-            main = driver.start(plan, java.util.Map.of(io.gantry.scheduler.run.HostDriver.UNIT_LABEL, unit,
-                    io.gantry.scheduler.run.HostDriver.MACHINE_LABEL, machine));
+            main = driver.start(plan, labels);
         } catch (Exception e) {
             return failed(plan.start() + ": " + io.gantry.common.Errors.describe(e));
         }

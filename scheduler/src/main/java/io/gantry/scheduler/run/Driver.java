@@ -9,6 +9,10 @@ import java.util.Set;
 /** What carries out a unit's commands on a machine: the host's Docker engine and processes, or nothing (simulation). */
 public interface Driver extends AutoCloseable {
 
+    /** The labels that mark a container as a unit's ({@code gantry.unit}) on a machine ({@code gantry.machine}). */
+    String UNIT_LABEL = "gantry.unit";
+    String MACHINE_LABEL = "gantry.machine";
+
     /** How a command ended; {@code detail} says what happened, for logs and {@code ctl status}. */
     record Outcome(boolean ok, String detail) {
     }
@@ -28,6 +32,12 @@ public interface Driver extends AutoCloseable {
 
     /** Runs {@code command} of {@code plan} to its end. */
     Outcome run(Command command, ServicePlan plan);
+
+    /**
+     * The main of {@code plan} if it is already running, started by an earlier agent on this machine (a
+     * container carrying {@code labels}), or null.
+     */
+    Main running(ServicePlan plan, Map<String, String> labels);
 
     /** Starts {@code plan}'s main command; {@code labels} mark a container as this unit's on this machine. */
     Main start(ServicePlan plan, Map<String, String> labels) throws Exception;

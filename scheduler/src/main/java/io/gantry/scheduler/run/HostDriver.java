@@ -24,8 +24,6 @@ public final class HostDriver implements Driver {
     private static final Logger log = LoggerFactory.getLogger(HostDriver.class);
     /** systemd's default TimeoutStartSec. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
-    public static final String UNIT_LABEL = "gantry.unit";
-    public static final String MACHINE_LABEL = "gantry.machine";
 
     private final DockerEngine docker;
     private final Path logs;
@@ -55,6 +53,19 @@ public final class HostDriver implements Driver {
             Thread.currentThread().interrupt();
             return new Outcome(false, "interrupted");
         }
+    }
+
+    @Override
+    public Main running(ServicePlan plan, Map<String, String> labels) {
+        if (!(plan.start().docker() instanceof DockerCommand.Run)) {
+            return null; // a process does not outlive the agent that started it
+        }
+        for (Map.Entry<String, String> c : docker.containersLabelled(MACHINE_LABEL, labels.get(MACHINE_LABEL)).entrySet()) {
+            if (plan.unit().equals(docker.labels(c.getKey()).get(UNIT_LABEL)) && docker.running(c.getKey())) {
+                return new ContainerMain(c.getKey(), c.getValue());
+            }
+        }
+        return null;
     }
 
     @Override

@@ -15,6 +15,11 @@ public final class SimulatedDriver implements Driver {
     }
 
     @Override
+    public Main running(ServicePlan plan, Map<String, String> labels) {
+        return null;
+    }
+
+    @Override
     public Main start(ServicePlan plan, Map<String, String> labels) {
         return new Main() {
             private volatile boolean alive = true;
