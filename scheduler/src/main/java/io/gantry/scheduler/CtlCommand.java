@@ -28,6 +28,9 @@ import picocli.CommandLine.Parameters;
                 "Unit names may use braces: nginx@{1..3}.service, nginx@{1,2}.service."})
 final class CtlCommand implements Callable<Integer> {
 
+    private static final List<String> COMMANDS = List.of("submit", "start", "stop", "destroy", "status", "list-units",
+            "list-unit-files", "list-machines");
+
     @Option(names = "--etcd", paramLabel = "URLS", required = true, description = "etcd endpoints, comma-separated.")
     EtcdSettings etcd;
 
@@ -45,6 +48,11 @@ final class CtlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // jetcd's retry warnings would only repeat the one-line error below.
+        System.setProperty("org.slf4j.simpleLogger.log.io.etcd.jetcd", "error");
+        if (!COMMANDS.contains(command)) {
+            throw new IllegalArgumentException("unknown command '" + command + "' (" + String.join(", ", COMMANDS) + ")");
+        }
         Keys keys = new Keys(prefix);
         try (var client = etcd.newClient()) {
             Ctl ctl = new Ctl(new Store(client, keys), Path.of("").toAbsolutePath(), System.out);
@@ -57,9 +65,10 @@ final class CtlCommand implements Callable<Integer> {
                 case "list-units" -> none(ctl::listUnits);
                 case "list-unit-files" -> none(ctl::listUnitFiles);
                 case "list-machines" -> none(ctl::listMachines);
-                default -> throw new IllegalArgumentException("unknown command '" + command
-                        + "' (submit, start, stop, destroy, status, list-units, list-unit-files, list-machines)");
+                default -> throw new IllegalStateException(command);
             }
+        } catch (Store.StoreException e) {
+            throw new IllegalStateException("etcd " + etcd + ": " + e.getMessage().replaceFirst("^etcd: ", ""));
         }
         return 0;
     }
