@@ -34,16 +34,20 @@ GANTRY_BUILD_PACKAGES=(openjdk-17-jdk-headless:javac maven:mvn)
 GANTRY_RUNTIME_PACKAGES=(etcd-server:etcd etcd-client:etcdctl nginx:nginx)
 GANTRY_TEST_PACKAGES=(docker.io:dockerd wrk:wrk haproxy:haproxy chromium:chromium)
 
-# ensure_dockerd: starts the Docker engine when it is installed but not answering (as root only).
+# ensure_dockerd: starts the Docker engine when it is installed but not answering (as root only), and
+# waits for it. An engine elsewhere (DOCKER_HOST) is left alone; one already starting is waited for.
 ensure_dockerd() {
   command -v docker >/dev/null 2>&1 || return 0
   docker info >/dev/null 2>&1 && return 0
-  if [ "$(id -u)" -ne 0 ] || ! command -v dockerd >/dev/null 2>&1; then
-    echo "$(basename "$0"): the Docker engine is not running (start it with: sudo dockerd)" >&2
-    return 0
+  [ -n "${DOCKER_HOST:-}" ] && return 0
+  if ! pgrep -x dockerd >/dev/null 2>&1; then
+    if [ "$(id -u)" -ne 0 ] || ! command -v dockerd >/dev/null 2>&1; then
+      echo "$(basename "$0"): the Docker engine is not running (start it with: sudo dockerd)" >&2
+      return 0
+    fi
+    echo "$(basename "$0"): starting dockerd (log: /tmp/gantry-dockerd.log)" >&2
+    nohup dockerd >/tmp/gantry-dockerd.log 2>&1 &
   fi
-  echo "$(basename "$0"): starting dockerd (log: /tmp/gantry-dockerd.log)" >&2
-  nohup dockerd >/tmp/gantry-dockerd.log 2>&1 &
   for _ in $(seq 1 60); do
     docker info >/dev/null 2>&1 && return 0
     sleep 0.5
