@@ -194,4 +194,21 @@ class SchedulerIT {
         assertEquals(container, docker.call("inspect", "--format", "{{.Id}}", "plain1"), "the same container, not a restart");
         runningOn("plain@1.service");
     }
+
+    @Test
+    void whileEtcdIsDownContainersKeepRunningAndAfterwardsTheyAreReportedNotRestarted() throws Exception {
+        Files.writeString(dir.resolve("plain@.service"), "[Service]\nExecStart=/usr/bin/docker run --name plain%i -p 127.0.0.11::80 nginx\n");
+        agent(1);
+        ctl().start(List.of("plain@1.service"), Duration.ofSeconds(20));
+        runningOn("plain@1.service");
+        String container = docker.call("inspect", "--format", "{{.Id}}", "plain1");
+        etcd.kill();
+        Poll.until(DEADLINE, "the agent noticing etcd is gone", () -> agents.get("m1").output().contains("cannot read assignments"));
+        assertEquals("true", docker.call("inspect", "--format", "{{.State.Running}}", "plain1"), "still running without etcd");
+        etcd.start();
+        Poll.until(DEADLINE, "the agent reading its assignments again", () -> agents.get("m1").output().contains("etcd reachable again"));
+        assertEquals("m1", where("plain@1.service"));
+        assertEquals(container, docker.call("inspect", "--format", "{{.Id}}", "plain1"), "the same container, never restarted");
+        assertTrue(!agents.get("m1").output().contains("plain@1.service: inactive"), agents.get("m1").output());
+    }
 }

@@ -55,6 +55,7 @@ public final class Agent implements AutoCloseable {
     private final Map<String, Slot> slots = new HashMap<>();
     private Watch.Watcher watcher;
     private int ticks;
+    private boolean etcdReachable = true;
 
     /** A unit this agent knows: what is wanted of it and whether a command is running for it. */
     private static final class Slot {
@@ -100,10 +101,15 @@ public final class Agent implements AutoCloseable {
         try {
             assigned = store.assignmentsOf(me);
         } catch (RuntimeException e) {
-            if (ticks++ % 10 == 0) {
+            if (etcdReachable) {
+                etcdReachable = false;
                 log.warn("agent {}: cannot read assignments ({}); units keep running as they are", me, Errors.describe(e));
             }
             return;
+        }
+        if (!etcdReachable) {
+            etcdReachable = true;
+            log.info("agent {}: etcd reachable again", me);
         }
         assigned.forEach((unit, target) -> slots.computeIfAbsent(unit, u -> {
             Slot s = new Slot(new UnitRunner(u, me, driver, state -> report(u, state)));
