@@ -1,10 +1,8 @@
 package io.gantry.common;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,7 +27,7 @@ public final class LeaseRegistrar implements AutoCloseable {
     private static final long CALL_TIMEOUT_MS = 3000;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
-    private final Object endpoints;
+    private final String endpoints;
     private final Client shared;
     private final Supplier<Client> connect;
     private final Duration ttl;
@@ -46,7 +44,7 @@ public final class LeaseRegistrar implements AutoCloseable {
 
     /** @param ttl the lease's time to live: keys outlive a dead process by at most this */
     public LeaseRegistrar(EtcdSettings settings, Duration ttl) {
-        this(settings, null, settings::newClient, ttl);
+        this(settings.toString(), null, settings::newClient, ttl);
     }
 
     /** Uses {@code shared}, a client someone else owns (and closes): many registrars in one process. */
@@ -54,7 +52,7 @@ public final class LeaseRegistrar implements AutoCloseable {
         this(endpoints, shared, () -> shared, ttl);
     }
 
-    private LeaseRegistrar(Object endpoints, Client shared, Supplier<Client> connect, Duration ttl) {
+    private LeaseRegistrar(String endpoints, Client shared, Supplier<Client> connect, Duration ttl) {
         if (ttl.getSeconds() < 1) {
             throw new IllegalArgumentException("--ttl must be at least 1s, got " + ttl.toMillis() + "ms");
         }
@@ -105,14 +103,14 @@ public final class LeaseRegistrar implements AutoCloseable {
                 log.info("etcd {}: lease {} granted, ttl {}s", endpoints, Long.toHexString(lease), ttl.getSeconds());
             }
             for (String key : Set.copyOf(toDelete)) {
-                client.getKVClient().delete(bytes(key)).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                client.getKVClient().delete(EtcdText.bytes(key)).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 written.remove(key);
                 toDelete.remove(key);
                 log.info("deleted {}", key);
             }
             for (Map.Entry<String, String> e : desired.entrySet()) {
                 if (!e.getValue().equals(written.get(e.getKey()))) {
-                    client.getKVClient().put(bytes(e.getKey()), bytes(e.getValue()),
+                    client.getKVClient().put(EtcdText.bytes(e.getKey()), EtcdText.bytes(e.getValue()),
                             PutOption.builder().withLeaseId(lease).build()).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                     written.put(e.getKey(), e.getValue());
                     log.info("put {} = {}", e.getKey(), e.getValue());
@@ -182,10 +180,6 @@ public final class LeaseRegistrar implements AutoCloseable {
     }
 
 
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
-    }
-
     /** Deletes the keys written and revokes the lease (each bounded by a timeout), then disconnects. */
     @Override
     public void close() {
@@ -196,7 +190,7 @@ public final class LeaseRegistrar implements AutoCloseable {
                 }
                 for (String key : written.keySet()) {
                     try {
-                        client.getKVClient().delete(bytes(key)).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                        client.getKVClient().delete(EtcdText.bytes(key)).get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                         log.info("deleted {}", key);
                     } catch (Exception e) {
                         log.warn("could not delete {} ({}); it expires with lease {}", key, Errors.describe(e), Long.toHexString(lease));

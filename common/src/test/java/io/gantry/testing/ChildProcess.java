@@ -26,6 +26,17 @@ public final class ChildProcess implements AutoCloseable {
         return start(name, command, log, java.util.Map.of());
     }
 
+    /** Runs {@code jar} as users run it, with this JVM's java: {@code java JVM_ARGS -jar JAR ARGS}. */
+    public static ChildProcess jar(String name, Path jar, List<String> jvmArgs, List<String> args, Path log) {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(jar.toAbsolutePath().toString());
+        cmd.addAll(args);
+        return start(name, cmd, log);
+    }
+
     /** Like {@link #start(String, List, Path)}, with {@code environment} added to this process's. */
     public static ChildProcess start(String name, List<String> command, Path log, java.util.Map<String, String> environment) {
         try {

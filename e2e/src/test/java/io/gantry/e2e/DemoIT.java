@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -58,7 +59,7 @@ class DemoIT {
     }
 
     /** Starts bin/demo on a free port with {@code environment} and waits until it says it is up. */
-    private String startDemo(java.util.Map<String, String> environment) {
+    private String startDemo(Map<String, String> environment) {
         int port = FreePorts.pick();
         Path root = DockerExtension.projectRoot();
         demo = ChildProcess.start("demo", List.of(root.resolve("bin/demo").toString(), "--listen", "127.0.0.1:" + port),
@@ -84,7 +85,7 @@ class DemoIT {
 
     @Test
     void withoutADockerEngineTheDemoSaysSoInOneLineAndServesPlainNginx() throws Exception {
-        String url = startDemo(java.util.Map.of("DOCKER_HOST", "unix://" + dir.resolve("no-docker.sock")));
+        String url = startDemo(Map.of("DOCKER_HOST", "unix://" + dir.resolve("no-docker.sock")));
         assertTrue(demo.output().contains("demo: no Docker engine answers (docker info failed); running the backends as plain nginx processes instead"),
                 demo.output());
         List<ProcessHandle> started = demo.process().descendants().toList();
@@ -95,7 +96,7 @@ class DemoIT {
 
     @Test
     void aBrowserSeesSeveralBackendsKeepsGettingPagesWhenOneStopsAndNothingIsLeftAfter() throws Exception {
-        String url = startDemo(java.util.Map.of());
+        String url = startDemo(Map.of());
         assertTrue(demo.output().contains("Unit proxy.service launched on demo-m1/127.0.0.11"), demo.output());
         List<ProcessHandle> started = demo.process().descendants().toList();
 
@@ -111,9 +112,8 @@ class DemoIT {
         docker.call("stop", "nginx2");
         List<String> after = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            after.add(backend(browser.dom(url)));
+            after.add(backend(browser.dom(url))); // fails the test for any load that is not a backend's page
         }
-        assertEquals(6, after.size(), "every load got a page from a backend: " + after);
         System.out.println("demo: pages from " + seen + "; after docker stop nginx2: " + after);
 
         stopDemoAndCheckNothingIsLeft(started);

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,13 +34,8 @@ class ProxyJarIT {
     Path dir;
 
     private ChildProcess run(List<String> jvmArgs, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmArgs);
-        cmd.add("-jar");
-        cmd.add(System.getProperty("gantry.proxy.jar", "target/proxy.jar"));
-        cmd.addAll(List.of(args));
-        return ChildProcess.start("proxy", cmd, dir.resolve("proxy-" + System.nanoTime() + ".log"));
+        return ChildProcess.jar("proxy", Path.of(System.getProperty("gantry.proxy.jar", "target/proxy.jar")), jvmArgs,
+                List.of(args), dir.resolve("proxy-" + System.nanoTime() + ".log"));
     }
 
     private static boolean accepts(int port) {

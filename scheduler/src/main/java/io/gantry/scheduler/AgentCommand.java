@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -105,11 +104,7 @@ final class AgentCommand implements Callable<Integer> {
         var client = etcd.newClient();
         Store store = new Store(client, new Keys(prefix));
         LeaseRegistrar registrar = new LeaseRegistrar(client, etcd.toString(), Duration.ofSeconds(Math.max(1, ttl.toSeconds())));
-        ExecutorService workers = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "units-" + id);
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService workers = Agent.workers("units-" + id, 4);
         Agent agent = new Agent(store, registrar, driver, workers, new Agent.Settings(machine, hostname(), unitEnv, ttl, interval));
         registrar.start();
         agent.start();

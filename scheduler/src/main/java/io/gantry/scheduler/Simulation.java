@@ -2,6 +2,7 @@ package io.gantry.scheduler;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;
+import io.gantry.common.EtcdText;
 import io.gantry.common.LeaseRegistrar;
 import io.gantry.scheduler.agent.Agent;
 import io.gantry.scheduler.ctl.Ctl;
@@ -20,8 +21,8 @@ import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Many agents in one JVM over one etcd connection, running nothing: how fast the scheduler places and
@@ -47,11 +48,7 @@ public final class Simulation {
     public static Report run(Client client, String endpoints, int machines, int units, Duration timeout) throws Exception {
         Keys keys = new Keys("/gantry/simulation-" + ProcessHandle.current().pid() + "/");
         Store store = new Store(client, keys);
-        ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "simulated-units");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService workers = Agent.workers("simulated-units", 8);
         List<Agent> agents = new ArrayList<>();
         List<LeaseRegistrar> registrars = new ArrayList<>();
         Path dir = Files.createTempDirectory("gantry-simulation");
@@ -91,7 +88,7 @@ public final class Simulation {
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             IntSummaryStatistics perMachine = store.assignments().values().stream().flatMap(m -> m.keySet().stream())
-                    .collect(java.util.stream.Collectors.groupingBy(m -> m, java.util.stream.Collectors.counting()))
+                    .collect(Collectors.groupingBy(m -> m, Collectors.counting()))
                     .values().stream().mapToInt(Long::intValue).summaryStatistics();
             return new Report(machines, units, TimeUnit.NANOSECONDS.toMillis(started - start),
                     placed == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(placed - start), millis, perMachine.getMin(), perMachine.getMax(), active == units);
@@ -99,7 +96,7 @@ public final class Simulation {
             agents.forEach(Agent::close);
             registrars.forEach(LeaseRegistrar::close);
             workers.shutdownNow();
-            client.getKVClient().delete(Store.bytes(keys.prefix()), DeleteOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS);
+            client.getKVClient().delete(EtcdText.bytes(keys.prefix()), DeleteOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS);
             Files.deleteIfExists(dir.resolve("sim@.service"));
             Files.deleteIfExists(dir);
         }

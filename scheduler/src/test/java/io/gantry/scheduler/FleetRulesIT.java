@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +49,7 @@ class FleetRulesIT {
     private Store store;
     private final List<Agent> agents = new ArrayList<>();
     private final List<LeaseRegistrar> registrars = new ArrayList<>();
-    private final ExecutorService workers = Executors.newFixedThreadPool(4);
+    private final ExecutorService workers = Agent.workers("fleet-rules-it", 4);
 
     @BeforeEach
     void prefix() {
@@ -67,7 +66,7 @@ class FleetRulesIT {
     private void machine(String id, String... metadata) {
         LeaseRegistrar registrar = new LeaseRegistrar(etcd.client(), etcd.endpoint(), Duration.ofSeconds(2));
         Agent agent = new Agent(store, registrar, new SimulatedDriver(), workers, new Agent.Settings(
-                new Machine(id, "127.0.0.1", io.gantry.scheduler.AgentCommand.parseMetadata(List.of(metadata))), id, Map.of(),
+                new Machine(id, "127.0.0.1", AgentCommand.parseMetadata(List.of(metadata))), id, Map.of(),
                 Duration.ofSeconds(2), Duration.ofMillis(200)));
         registrars.add(registrar);
         agents.add(agent);
@@ -126,7 +125,8 @@ class FleetRulesIT {
             Poll.until(DEADLINE, web + " running", () -> on(web).size() == 1);
             awaitOn("side@" + i + ".service", on(web).iterator().next());
         }
-        assertEquals(3, Set.of(on("web@1.service"), on("web@2.service"), on("web@3.service")).size(), "Conflicts spread them");
+        assertEquals(3, new java.util.HashSet<>(List.of(on("web@1.service"), on("web@2.service"), on("web@3.service"))).size(),
+                "Conflicts spread them");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.gantry.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -166,13 +167,21 @@ class SchedulerIT {
         pageSays("m4", "Welcome to nginx" + orphan.charAt(6) + "</h1>");
     }
 
-    @Test
-    void aContainerThatExitsIsStartedAgainUnderItsNameWithoutAnExecStartPreToClearIt() throws Exception {
+    /**
+     * Machine m1 (agent TTL {@code ttl}) running plain@1.service, a unit with only an ExecStart (docker
+     * run --name plain1); returns its container's id.
+     */
+    private String runPlainUnitOnM1(String ttl) throws Exception {
         Files.writeString(dir.resolve("plain@.service"), "[Service]\nExecStart=/usr/bin/docker run --name plain%i -p 127.0.0.11::80 nginx\n");
-        agent(1);
+        agent(1, ttl);
         ctl().start(List.of("plain@1.service"), Duration.ofSeconds(20));
         runningOn("plain@1.service");
-        String first = docker.call("inspect", "--format", "{{.Id}}", "plain1");
+        return docker.call("inspect", "--format", "{{.Id}}", "plain1");
+    }
+
+    @Test
+    void aContainerThatExitsIsStartedAgainUnderItsNameWithoutAnExecStartPreToClearIt() throws Exception {
+        String first = runPlainUnitOnM1("2s");
         docker.call("kill", "plain1");
         Poll.until(DEADLINE, "plain1 running again as a new container", () -> {
             String now = docker.call("ps", "--filter", "name=^plain1$", "--format", "{{.ID}}");
@@ -183,11 +192,7 @@ class SchedulerIT {
 
     @Test
     void anAgentRestartedWithinItsTtlTakesOverTheContainersItsPredecessorStarted() throws Exception {
-        Files.writeString(dir.resolve("plain@.service"), "[Service]\nExecStart=/usr/bin/docker run --name plain%i -p 127.0.0.11::80 nginx\n");
-        agent(1, "20s");
-        ctl().start(List.of("plain@1.service"), Duration.ofSeconds(20));
-        runningOn("plain@1.service");
-        String container = docker.call("inspect", "--format", "{{.Id}}", "plain1");
+        String container = runPlainUnitOnM1("20s");
         agents.get("m1").kill();
         agent(1, "20s");
         Poll.until(DEADLINE, "the new agent taking plain@1 over", () -> agents.get("m1").output().contains("taken over"));
@@ -197,11 +202,7 @@ class SchedulerIT {
 
     @Test
     void whileEtcdIsDownContainersKeepRunningAndAfterwardsTheyAreReportedNotRestarted() throws Exception {
-        Files.writeString(dir.resolve("plain@.service"), "[Service]\nExecStart=/usr/bin/docker run --name plain%i -p 127.0.0.11::80 nginx\n");
-        agent(1);
-        ctl().start(List.of("plain@1.service"), Duration.ofSeconds(20));
-        runningOn("plain@1.service");
-        String container = docker.call("inspect", "--format", "{{.Id}}", "plain1");
+        String container = runPlainUnitOnM1("2s");
         etcd.kill();
         Poll.until(DEADLINE, "the agent noticing etcd is gone", () -> agents.get("m1").output().contains("cannot read assignments"));
         assertEquals("true", docker.call("inspect", "--format", "{{.State.Running}}", "plain1"), "still running without etcd");
@@ -209,6 +210,6 @@ class SchedulerIT {
         Poll.until(DEADLINE, "the agent reading its assignments again", () -> agents.get("m1").output().contains("etcd reachable again"));
         assertEquals("m1", where("plain@1.service"));
         assertEquals(container, docker.call("inspect", "--format", "{{.Id}}", "plain1"), "the same container, never restarted");
-        assertTrue(!agents.get("m1").output().contains("plain@1.service: inactive"), agents.get("m1").output());
+        assertFalse(agents.get("m1").output().contains("plain@1.service: inactive"), agents.get("m1").output());
     }
 }

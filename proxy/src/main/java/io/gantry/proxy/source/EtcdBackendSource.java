@@ -1,6 +1,5 @@
 package io.gantry.proxy.source;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -12,12 +11,12 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.gantry.common.Errors;
 import io.gantry.common.EtcdSettings;
+import io.gantry.common.EtcdText;
 import io.gantry.common.OwnerThread;
 import io.gantry.common.ServiceKeys;
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.backend.BackendSet;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +74,7 @@ public final class EtcdBackendSource implements BackendSource {
         GetResponse response;
         try {
             response = client.getKVClient()
-                    .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
+                    .get(EtcdText.bytes(prefix), GetOption.builder().isPrefix(true).build())
                     .get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             disconnected("cannot read " + prefix, e);
@@ -84,7 +83,7 @@ public final class EtcdBackendSource implements BackendSource {
         }
         backends.clear();
         for (KeyValue kv : response.getKvs()) {
-            backends.put(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().toString(StandardCharsets.UTF_8));
+            backends.put(EtcdText.text(kv.getKey()), EtcdText.text(kv.getValue()));
         }
         revision = response.getHeader().getRevision();
         publish();
@@ -99,7 +98,7 @@ public final class EtcdBackendSource implements BackendSource {
                 .withRevision(startRevision)
                 .withCreateNotify(true)
                 .build();
-        watcher = client.getWatchClient().watch(bytes(prefix), option, new Watch.Listener() {
+        watcher = client.getWatchClient().watch(EtcdText.bytes(prefix), option, new Watch.Listener() {
             @Override
             public void onNext(WatchResponse response) {
                 thread.execute(() -> {
@@ -131,9 +130,9 @@ public final class EtcdBackendSource implements BackendSource {
         }
         for (WatchEvent event : response.getEvents()) {
             KeyValue kv = event.getKeyValue();
-            String key = kv.getKey().toString(StandardCharsets.UTF_8);
+            String key = EtcdText.text(kv.getKey());
             if (event.getEventType() == WatchEvent.EventType.PUT) {
-                backends.put(key, kv.getValue().toString(StandardCharsets.UTF_8));
+                backends.put(key, EtcdText.text(kv.getValue()));
             } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
                 backends.delete(key);
             }
@@ -193,10 +192,6 @@ public final class EtcdBackendSource implements BackendSource {
             watcher.close();
             watcher = null;
         }
-    }
-
-    private static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.gantry.scheduler.agent;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.gantry.common.Errors;
+import io.gantry.common.EtcdText;
 import io.gantry.common.LeaseRegistrar;
 import io.gantry.common.OwnerThread;
 import io.gantry.scheduler.engine.Engine;
@@ -12,16 +13,17 @@ import io.gantry.scheduler.state.Store;
 import io.gantry.scheduler.state.UnitRecord;
 import io.gantry.scheduler.state.UnitState;
 import io.gantry.scheduler.unit.Unit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler on one machine: registers the machine under a lease, runs an {@link Engine}, and
@@ -70,6 +72,15 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** A pool of {@code threads} daemon threads for unit commands, shared by any number of agents. */
+    public static ExecutorService workers(String name, int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     public Agent(Store store, LeaseRegistrar registrar, Driver driver, ExecutorService workers, Settings settings) {
         this.store = store;
         this.registrar = registrar;
@@ -83,17 +94,13 @@ public final class Agent implements AutoCloseable {
 
     /** Registers the machine, starts the engine and begins reconciling. */
     public void start() {
-        registrar.put(store.keys().machine(me), Store.string(Store.json(settings.machine())));
-        watcher = store.client().getWatchClient().watch(Store.bytes(store.keys().assignments(me)),
+        registrar.put(store.keys().machine(me), EtcdText.text(Store.json(settings.machine())));
+        watcher = store.client().getWatchClient().watch(EtcdText.bytes(store.keys().assignments(me)),
                 WatchOption.builder().isPrefix(true).build(), r -> thread.execute(this::reconcile), e -> { }, () -> { });
         engine.start();
         thread.scheduleWithFixedDelay(this::reconcile, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
         log.info("agent {}: machine {} (ip {}, metadata {})", me, settings.machine().label(), settings.machine().ip(),
                 settings.machine().metadata());
-    }
-
-    public Engine engine() {
-        return engine;
     }
 
     private void reconcile() {
@@ -114,7 +121,7 @@ public final class Agent implements AutoCloseable {
         assigned.forEach((unit, target) -> slots.computeIfAbsent(unit, u -> {
             Slot s = new Slot(new UnitRunner(u, me, driver, state -> report(u, state)));
             if (target == UnitRecord.Target.LOADED) {
-                report(u, UnitState.of("inactive", "dead", "loaded"));
+                report(u, new UnitState("inactive", "dead", "loaded"));
             }
             return s;
         }).wanted = target);
@@ -123,9 +130,7 @@ public final class Agent implements AutoCloseable {
                 slot.wanted = null;
             }
         });
-        for (Map.Entry<String, Slot> e : Map.copyOf(slots).entrySet()) {
-            step(e.getKey(), e.getValue());
-        }
+        slots.forEach(this::step); // a slot leaves the map only later, on this thread, when its removal is done
         if (++ticks % 10 == 1 && slots.values().stream().noneMatch(s -> s.busy)) {
             Set<String> keep = Set.copyOf(slots.keySet());
             workers.execute(() -> {
@@ -189,7 +194,7 @@ public final class Agent implements AutoCloseable {
             Unit u = Unit.parse(unit, record.get().text());
             return runner.start(u.plan(me, settings.hostname(), settings.environment()));
         } catch (IllegalArgumentException e) {
-            report(unit, UnitState.of("failed", "failed", e.getMessage()));
+            report(unit, new UnitState("failed", "failed", e.getMessage()));
             return false;
         }
     }
@@ -221,7 +226,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void report(String unit, UnitState state) {
-        registrar.put(store.keys().state(unit, me), Store.string(Store.json(state)));
+        registrar.put(store.keys().state(unit, me), EtcdText.text(Store.json(state)));
     }
 
     /** Leaves units and containers running (as a machine that dies would); the lease ends, and with it the machine. */

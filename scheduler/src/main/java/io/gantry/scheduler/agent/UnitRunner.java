@@ -66,10 +66,10 @@ final class UnitRunner {
             main = already;
             startedAt = System.currentTimeMillis();
             log.info("{}: active (running), {} was running already; taken over", unit, main.describe());
-            report.accept(UnitState.of("active", "running", main.describe()));
+            report.accept(new UnitState("active", "running", main.describe()));
             return true;
         }
-        report.accept(UnitState.of("activating", "start-pre", "starting"));
+        report.accept(new UnitState("activating", "start-pre", "starting"));
         String failed = runAll(plan.startPre(), true);
         if (failed != null) {
             return failed(failed);
@@ -80,7 +80,7 @@ final class UnitRunner {
             return failed(plan.start() + ": " + io.gantry.common.Errors.describe(e));
         }
         startedAt = System.currentTimeMillis();
-        report.accept(UnitState.of("activating", "start-post", main.describe()));
+        report.accept(new UnitState("activating", "start-post", main.describe()));
         failed = runAll(plan.startPost(), true);
         if (failed != null) {
             main.stop(STOP_GRACE);
@@ -89,7 +89,7 @@ final class UnitRunner {
             return failed(failed);
         }
         log.info("{}: active (running), {}", unit, main.describe());
-        report.accept(UnitState.of("active", "running", main.describe()));
+        report.accept(new UnitState("active", "running", main.describe()));
         return true;
     }
 
@@ -107,14 +107,14 @@ final class UnitRunner {
             runAll(plan.stopPost(), false);
         }
         log.warn("{}: {} exited; failed", unit, what);
-        report.accept(UnitState.of("failed", "failed", what + " exited"));
+        report.accept(new UnitState("failed", "failed", what + " exited"));
     }
 
     /** Stops the unit; with {@code remove} also removes what its main left (its container). */
     void stop(boolean remove) {
         Driver.Main m = main;
         if (m != null && plan != null) {
-            report.accept(UnitState.of("deactivating", "stop", "stopping " + m.describe()));
+            report.accept(new UnitState("deactivating", "stop", "stopping " + m.describe()));
             runAll(plan.stop(), false);
             if (m.alive()) {
                 m.stop(STOP_GRACE);
@@ -126,7 +126,7 @@ final class UnitRunner {
         }
         main = null;
         log.info("{}: inactive (dead)", unit);
-        report.accept(UnitState.of("inactive", "dead", "stopped"));
+        report.accept(new UnitState("inactive", "dead", "stopped"));
     }
 
     private boolean failed(String why) {
@@ -134,7 +134,7 @@ final class UnitRunner {
         if (plan != null) {
             runAll(plan.stopPost(), false);
         }
-        report.accept(UnitState.of("failed", "failed", why));
+        report.accept(new UnitState("failed", "failed", why));
         return false;
     }
 

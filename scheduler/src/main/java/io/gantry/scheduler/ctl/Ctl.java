@@ -55,13 +55,20 @@ public final class Ctl {
 
     /** Stops each unit; it stays assigned to its machine (fleet's "loaded"). */
     public void stop(List<String> args) {
-        for (String name : names(args)) {
-            UnitRecord u = existing(name);
-            if (u.target() == Target.LAUNCHED) {
-                store.putUnit(u.withTarget(Target.LOADED));
+        Map<String, UnitRecord> units = store.units();
+        List<UnitRecord> writes = new ArrayList<>();
+        List<String> names = names(args);
+        for (String name : names) {
+            UnitRecord u = units.get(name);
+            if (u == null) {
+                throw new IllegalArgumentException("unit " + name + " is not submitted");
             }
-            out.println("Unit " + name + " loaded (stopping)");
+            if (u.target() == Target.LAUNCHED) {
+                writes.add(u.withTarget(Target.LOADED));
+            }
         }
+        store.putUnits(writes);
+        names.forEach(name -> out.println("Unit " + name + " loaded (stopping)"));
     }
 
     /** Removes each unit: it is stopped wherever it runs and its container removed. */
@@ -123,7 +130,7 @@ public final class Ctl {
         Table t = new Table("UNIT", "HASH", "DSTATE", "STATE", "TARGET");
         for (UnitRecord r : store.units().values()) {
             UnitName name = UnitName.parse(r.name());
-            String hash = Unit.parse(r.name(), r.text()).hash();
+            String hash = Unit.hash(r.text());
             if (name.isTemplate()) {
                 t.row(r.name(), hash, "-", "-", "-");
                 continue;

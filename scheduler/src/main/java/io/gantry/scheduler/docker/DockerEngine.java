@@ -130,23 +130,18 @@ public final class DockerEngine implements AutoCloseable {
         }
     }
 
-    /** Ids and first names of the containers (running or not) carrying label {@code key=value}. */
-    public Map<String, String> containersLabelled(String key, String value) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(key, value)).exec()) {
-            out.put(c.getId(), c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", ""));
-        }
-        return out;
+    /** A container as the list shows it: enough to tell whose it is and whether it runs, without inspecting it. */
+    public record Listed(String id, String name, Map<String, String> labels, boolean running) {
     }
 
-    /** The labels of container {@code id}, or an empty map when it is gone. */
-    public Map<String, String> labels(String id) {
-        try {
-            Map<String, String> labels = docker.inspectContainerCmd(id).exec().getConfig().getLabels();
-            return labels == null ? Map.of() : labels;
-        } catch (NotFoundException e) {
-            return Map.of();
+    /** The containers (running or not) carrying label {@code key=value}, in one list call. */
+    public List<Listed> containersLabelled(String key, String value) {
+        List<Listed> out = new ArrayList<>();
+        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(key, value)).exec()) {
+            String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
+            out.add(new Listed(c.getId(), name, c.getLabels() == null ? Map.of() : c.getLabels(), "running".equals(c.getState())));
         }
+        return out;
     }
 
     private String create(DockerCommand.Run r, Map<String, String> labels) {
@@ -227,14 +222,8 @@ public final class DockerEngine implements AutoCloseable {
         return new Result(status, "exited " + status);
     }
 
-    private interface NameAction {
-        void apply(String name);
-    }
-
-    private Result each(List<String> names, NameAction action) {
-        for (String n : names) {
-            action.apply(n);
-        }
+    private static Result each(List<String> names, Consumer<String> action) {
+        names.forEach(action);
         return new Result(0, "done");
     }
 

@@ -4,12 +4,15 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.WatchOption;
 import io.gantry.common.Errors;
+import io.gantry.common.EtcdText;
 import io.gantry.common.OwnerThread;
 import io.gantry.scheduler.state.Machine;
 import io.gantry.scheduler.state.Store;
 import io.gantry.scheduler.state.UnitRecord;
 import io.gantry.scheduler.unit.Unit;
 import io.gantry.scheduler.unit.UnitException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,18 +22,18 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The engine that runs in every agent. One leads at a time: the leader key is created under this
  * engine's own lease, so when its agent dies the key expires and another engine takes it. The leader
- * places units ({@link Placement}) whenever units or machines change, and every {@code interval}
- * anyway; its writes hold only while the leader key still names it.
+ * places units ({@link Placement}) when it starts leading, whenever units or machines change, and
+ * every ten intervals anyway; its writes hold only while the leader key still names it.
  */
 public final class Engine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
+    /** Without a change seen, the leader still places every this many intervals, in case a watch missed one. */
+    private static final int SAFETY_NET_TICKS = 10;
 
     private final Store store;
     private final String machineId;
@@ -42,6 +45,7 @@ public final class Engine implements AutoCloseable {
     private long lease;
     private boolean leading;
     private boolean placeScheduled;
+    private int ticksSincePlaced;
 
     public Engine(Store store, String machineId, Duration ttl, Duration interval) {
         this.store = store;
@@ -54,15 +58,10 @@ public final class Engine implements AutoCloseable {
     public void start() {
         WatchOption prefix = WatchOption.builder().isPrefix(true).build();
         for (String p : List.of(store.keys().units(), store.keys().machines())) {
-            watchers.add(store.client().getWatchClient().watch(Store.bytes(p), prefix, r -> thread.execute(this::placeSoon),
+            watchers.add(store.client().getWatchClient().watch(EtcdText.bytes(p), prefix, r -> thread.execute(this::placeSoon),
                     e -> { }, () -> { }));
         }
         thread.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** True while this engine leads. */
-    public boolean leading() {
-        return leading;
     }
 
     private void tick() {
@@ -80,11 +79,13 @@ public final class Engine implements AutoCloseable {
                 lease = store.client().getLeaseClient().grant(ttl.getSeconds()).get(5, TimeUnit.SECONDS).getID();
             }
             boolean now = store.campaign(machineId, lease);
+            boolean becameLeader = now && !leading;
             if (now != leading) {
                 leading = now;
                 log.info("engine {}: {}", machineId, now ? "leading" : "following " + store.leader());
             }
-            if (leading) {
+            // Changes arrive through the watches; this full pass is for a new leader, and a safety net.
+            if (becameLeader || (leading && ++ticksSincePlaced >= SAFETY_NET_TICKS)) {
                 place();
             }
         } catch (Exception e) {
@@ -115,6 +116,7 @@ public final class Engine implements AutoCloseable {
         if (!leading) {
             return;
         }
+        ticksSincePlaced = 0;
         Map<String, UnitRecord> records = store.units();
         Map<String, Machine> machines = store.machines();
         Map<String, Map<String, UnitRecord.Target>> current = store.assignments();

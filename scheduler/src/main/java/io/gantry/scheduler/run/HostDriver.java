@@ -60,9 +60,9 @@ public final class HostDriver implements Driver {
         if (!(plan.start().docker() instanceof DockerCommand.Run)) {
             return null; // a process does not outlive the agent that started it
         }
-        for (Map.Entry<String, String> c : docker.containersLabelled(MACHINE_LABEL, labels.get(MACHINE_LABEL)).entrySet()) {
-            if (plan.unit().equals(docker.labels(c.getKey()).get(UNIT_LABEL)) && docker.running(c.getKey())) {
-                return new ContainerMain(c.getKey(), c.getValue());
+        for (DockerEngine.Listed c : docker.containersLabelled(MACHINE_LABEL, labels.get(MACHINE_LABEL))) {
+            if (c.running() && plan.unit().equals(c.labels().get(UNIT_LABEL))) {
+                return new ContainerMain(c.id(), c.name());
             }
         }
         return null;
@@ -81,12 +81,12 @@ public final class HostDriver implements Driver {
     @Override
     public Set<String> removeOthers(String machine, Set<String> units) {
         Set<String> removed = new LinkedHashSet<>();
-        for (Map.Entry<String, String> c : docker.containersLabelled(MACHINE_LABEL, machine).entrySet()) {
-            String unit = docker.labels(c.getKey()).get(UNIT_LABEL);
+        for (DockerEngine.Listed c : docker.containersLabelled(MACHINE_LABEL, machine)) {
+            String unit = c.labels().get(UNIT_LABEL);
             if (unit != null && !units.contains(unit)) {
-                docker.stop(c.getKey(), 10);
-                docker.remove(c.getKey());
-                removed.add(c.getValue());
+                docker.stop(c.id(), 10);
+                docker.remove(c.id());
+                removed.add(c.name());
             }
         }
         return removed;

@@ -12,7 +12,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import java.nio.charset.StandardCharsets;
+import io.gantry.common.EtcdText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,20 +68,16 @@ public final class Store {
     public void putUnits(java.util.Collection<UnitRecord> units) {
         List<Op> ops = new ArrayList<>();
         for (UnitRecord u : units) {
-            ops.add(Op.put(bytes(keys.unit(u.name())), json(u), PutOption.DEFAULT));
+            ops.add(Op.put(EtcdText.bytes(keys.unit(u.name())), json(u), PutOption.DEFAULT));
         }
         for (int i = 0; i < ops.size(); i += MAX_TXN_OPS) {
             txn(List.of(), ops.subList(i, Math.min(ops.size(), i + MAX_TXN_OPS)));
         }
     }
 
-    public void putUnit(UnitRecord unit) {
-        call(client.getKVClient().put(bytes(keys.unit(unit.name())), json(unit)));
-    }
-
     /** Deletes unit {@code name}; false when there was none. */
     public boolean deleteUnit(String name) {
-        return call(client.getKVClient().delete(bytes(keys.unit(name)))).getDeleted() > 0;
+        return call(client.getKVClient().delete(EtcdText.bytes(keys.unit(name)))).getDeleted() > 0;
     }
 
     /** Every live machine by id. */
@@ -98,7 +94,7 @@ public final class Store {
     public Map<String, Map<String, UnitRecord.Target>> assignments() {
         Map<String, Map<String, UnitRecord.Target>> out = new TreeMap<>();
         for (KeyValue kv : range(keys.assignments())) {
-            String[] parts = string(kv.getKey()).substring(keys.assignments().length()).split("/", 2);
+            String[] parts = EtcdText.text(kv.getKey()).substring(keys.assignments().length()).split("/", 2);
             out.computeIfAbsent(parts[1], k -> new TreeMap<>()).put(parts[0], target(kv));
         }
         return out;
@@ -109,7 +105,7 @@ public final class Store {
         Map<String, UnitRecord.Target> out = new TreeMap<>();
         String prefix = keys.assignments(machine);
         for (KeyValue kv : range(prefix)) {
-            out.put(string(kv.getKey()).substring(prefix.length()), target(kv));
+            out.put(EtcdText.text(kv.getKey()).substring(prefix.length()), target(kv));
         }
         return out;
     }
@@ -118,7 +114,7 @@ public final class Store {
     public Map<String, Map<String, UnitState>> states() {
         Map<String, Map<String, UnitState>> out = new TreeMap<>();
         for (KeyValue kv : range(keys.states())) {
-            String rest = string(kv.getKey()).substring(keys.states().length());
+            String rest = EtcdText.text(kv.getKey()).substring(keys.states().length());
             int slash = rest.lastIndexOf('/');
             out.computeIfAbsent(rest.substring(0, slash), k -> new TreeMap<>()).put(rest.substring(slash + 1), read(kv, UnitState.class));
         }
@@ -129,7 +125,7 @@ public final class Store {
     public Map<String, String> unplaced() {
         Map<String, String> out = new TreeMap<>();
         for (KeyValue kv : range(keys.unplaced())) {
-            out.put(string(kv.getKey()).substring(keys.unplaced().length()), string(kv.getValue()));
+            out.put(EtcdText.text(kv.getKey()).substring(keys.unplaced().length()), EtcdText.text(kv.getValue()));
         }
         return out;
     }
@@ -137,14 +133,14 @@ public final class Store {
     /** The machine id whose engine leads, or null. */
     public String leader() {
         List<KeyValue> kvs = get(keys.leader(), GetOption.DEFAULT);
-        return kvs.isEmpty() ? null : string(kvs.get(0).getValue());
+        return kvs.isEmpty() ? null : EtcdText.text(kvs.get(0).getValue());
     }
 
     /** Makes {@code machine} the leader under {@code lease} if nobody leads; true when it leads now. */
     public boolean campaign(String machine, long lease) {
-        ByteSequence key = bytes(keys.leader());
+        ByteSequence key = EtcdText.bytes(keys.leader());
         if (txn(List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0))),
-                List.of(Op.put(key, bytes(machine), PutOption.builder().withLeaseId(lease).build())))) {
+                List.of(Op.put(key, EtcdText.bytes(machine), PutOption.builder().withLeaseId(lease).build())))) {
             return true;
         }
         return machine.equals(leader());
@@ -152,8 +148,8 @@ public final class Store {
 
     /** Applies {@code ops} in transactions that each hold only while {@code machine} leads; false when it does not. */
     public boolean applyAsLeader(String machine, List<Op> ops) {
-        ByteSequence key = bytes(keys.leader());
-        Cmp leads = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(bytes(machine)));
+        ByteSequence key = EtcdText.bytes(keys.leader());
+        Cmp leads = new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(EtcdText.bytes(machine)));
         for (int i = 0; i < ops.size(); i += MAX_TXN_OPS) {
             if (!txn(List.of(leads), ops.subList(i, Math.min(ops.size(), i + MAX_TXN_OPS)))) {
                 return false;
@@ -163,11 +159,11 @@ public final class Store {
     }
 
     public static Op putOp(String key, String value) {
-        return Op.put(bytes(key), bytes(value), PutOption.DEFAULT);
+        return Op.put(EtcdText.bytes(key), EtcdText.bytes(value), PutOption.DEFAULT);
     }
 
     public static Op deleteOp(String key) {
-        return Op.delete(bytes(key), DeleteOption.DEFAULT);
+        return Op.delete(EtcdText.bytes(key), DeleteOption.DEFAULT);
     }
 
     /** The JSON form of a record, as stored. */
@@ -183,20 +179,12 @@ public final class Store {
         try {
             return JSON.readValue(kv.getValue().getBytes(), type);
         } catch (java.io.IOException e) {
-            throw new StoreException(string(kv.getKey()) + " holds something unreadable: " + e.getMessage());
+            throw new StoreException(EtcdText.text(kv.getKey()) + " holds something unreadable: " + e.getMessage());
         }
     }
 
-    public static ByteSequence bytes(String s) {
-        return ByteSequence.from(s, StandardCharsets.UTF_8);
-    }
-
-    public static String string(ByteSequence b) {
-        return b.toString(StandardCharsets.UTF_8);
-    }
-
     private static UnitRecord.Target target(KeyValue kv) {
-        return UnitRecord.Target.valueOf(string(kv.getValue()).toUpperCase());
+        return UnitRecord.Target.valueOf(EtcdText.text(kv.getValue()).toUpperCase());
     }
 
     private List<KeyValue> range(String prefix) {
@@ -204,7 +192,7 @@ public final class Store {
     }
 
     private List<KeyValue> get(String key, GetOption option) {
-        return call(client.getKVClient().get(bytes(key), option)).getKvs();
+        return call(client.getKVClient().get(EtcdText.bytes(key), option)).getKvs();
     }
 
     private boolean txn(List<Cmp> ifs, List<Op> thens) {

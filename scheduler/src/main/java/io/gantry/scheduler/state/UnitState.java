@@ -8,10 +8,6 @@ package io.gantry.scheduler.state;
  */
 public record UnitState(String active, String sub, String detail) {
 
-    public static UnitState of(String active, String sub, String detail) {
-        return new UnitState(active, sub, detail);
-    }
-
     public boolean activeAndRunning() {
         return active.equals("active") && sub.equals("running");
     }

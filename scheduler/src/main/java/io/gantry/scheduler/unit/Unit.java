@@ -57,6 +57,11 @@ public final class Unit {
 
     /** The first seven hex digits of the file's SHA-1, like fleetctl's HASH column. */
     public String hash() {
+        return hash(text);
+    }
+
+    /** {@link #hash()} of a unit file's text, without reading it as a unit. */
+    public static String hash(String text) {
         try {
             byte[] sha = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha).substring(0, 7);
