@@ -12,6 +12,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,9 @@ public final class Proxy implements AutoCloseable {
     private final Transport transport;
     private final EventLoopGroup group;
     private final BackendSource source;
+    /** How long start waits for the first set of backends before it listens anyway. */
+    private static final Duration FIRST_SET_WAIT = Duration.ofSeconds(5);
+
     private final ProxyServer server;
     private final AdminServer admin = new AdminServer();
     private InetSocketAddress address;
@@ -50,13 +54,17 @@ public final class Proxy implements AutoCloseable {
         }
     }
 
-    /** Starts reading backends, binds both listeners and returns the running proxy. */
+    /** Starts reading backends, binds the admin listener, waits (briefly) for the first backends, binds the proxy listener. */
     public static Proxy start(ProxyConfig config) throws InterruptedException {
         Proxy proxy = new Proxy(config);
         try {
             proxy.source.start(proxy.backends);
-            proxy.address = proxy.server.start(proxy.transport, proxy.group);
             proxy.adminAddress = proxy.admin.start(config.admin(), proxy.transport, proxy.group, proxy.backends, proxy.metrics);
+            // Like nginx and HAProxy, know the backends before taking traffic; etcd away is no reason not to start.
+            if (!proxy.source.awaitFirstSet(FIRST_SET_WAIT)) {
+                log.warn("no backends read within {} s; listening anyway, answering 503 until they are", FIRST_SET_WAIT.toSeconds());
+            }
+            proxy.address = proxy.server.start(proxy.transport, proxy.group);
         } catch (RuntimeException | InterruptedException e) {
             proxy.shutdownNow();
             throw e;

@@ -1,6 +1,7 @@
 package io.gantry.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.common.EtcdSettings;
@@ -23,6 +24,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,6 +115,31 @@ class EtcdBackendsIT {
 
     private static String page(int backend) {
         return "200 <html><body><h1>backend-" + backend + "</h1></body></html>";
+    }
+
+    @Test
+    void aStartingProxyListensOnlyOnceItKnowsItsBackendsSoItsFirstRequestIsServed() throws Exception {
+        ProxyConfig config = ProxyConfig.builder()
+                .listen(new HostPort("127.0.0.1", 0))
+                .admin(new HostPort("127.0.0.1", 0))
+                .etcd(EtcdSettings.parse(relay.url()))
+                .build();
+        relay.cut(); // etcd cannot be read yet
+        CompletableFuture<Proxy> starting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Proxy.start(config);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThrows(TimeoutException.class, () -> starting.get(1, TimeUnit.SECONDS),
+                "start returned (and listened) before any backend was known");
+        relay.restore();
+        try (Proxy fresh = starting.get(10, TimeUnit.SECONDS)) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fresh.address().getPort() + "/"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), "the first request, sent as soon as start returned: " + r.body());
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.backend.BackendSet;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ public final class EtcdBackendSource implements BackendSource {
     private final String prefix;
     private final ProxyMetrics metrics;
     private final ScheduledExecutorService thread = OwnerThread.named("etcd-source");
+    private final CountDownLatch firstSet = new CountDownLatch(1);
 
     private Client client;
     private BackendGroup group;
@@ -59,11 +61,16 @@ public final class EtcdBackendSource implements BackendSource {
     @Override
     public void start(BackendGroup group) {
         this.group = group;
-        // The etcd client (grpc, Vert.x) loads on this source's thread, beside the server starting on the caller's.
+        // The etcd client (grpc, Vert.x) loads on this source's thread, beside the admin server starting on the caller's.
         thread.execute(() -> {
             client = settings.newClient();
             readAll();
         });
+    }
+
+    @Override
+    public boolean awaitFirstSet(Duration timeout) throws InterruptedException {
+        return firstSet.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Reads the whole prefix, replaces the set, and watches from the next revision. */
@@ -87,6 +94,7 @@ public final class EtcdBackendSource implements BackendSource {
         }
         revision = response.getHeader().getRevision();
         publish();
+        firstSet.countDown();
         log.info("read {} backends under {} at revision {} from {}", backends.size(), prefix, revision, settings);
         watchFrom(revision + 1);
     }
