@@ -37,7 +37,7 @@ public final class ProxyMain implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A config file of 'name = value' lines; flags win.")
     Path config;
 
-    @Option(names = "--transport", paramLabel = "NAME", description = "I/O transport: auto (epoll, else nio), epoll, io_uring (faster, see benchmarks/README.md), nio.")
+    @Option(names = "--transport", paramLabel = "NAME", description = "I/O transport: auto (io_uring, else epoll, else nio), io_uring, epoll, nio.")
     String transport;
 
     @Option(names = "--event-loops", paramLabel = "N", description = "I/O threads (default: one per core).")

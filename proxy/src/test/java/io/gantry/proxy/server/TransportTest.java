@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.gantry.common.HostPort;
 import io.gantry.proxy.ProxyConfig;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TransportTest {
 
     @Test
-    void autoIsEpollWhereItLoadsNeverIoUring() {
-        assertEquals(Epoll.isAvailable() ? "epoll" : "nio", Transport.named("auto").name());
+    void autoIsIoUringWhereTheKernelAllowsItThenEpollThenNio() {
+        String expected = IoUring.isAvailable() ? "io_uring" : Epoll.isAvailable() ? "epoll" : "nio";
+        assertEquals(expected, Transport.named("auto").name());
     }
 
     @Test
