@@ -1,6 +1,7 @@
 package io.gantry.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.common.HostPort;
@@ -37,6 +38,43 @@ class ProtocolIT {
                 n += in.read(echoed, n, echoed.length - n);
             }
             assertEquals("hello, tunnel\n", new String(echoed, StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
+    void chunkedResponsesReachHttp11ClientsChunkedAndHttp10ClientsDechunked() throws Exception {
+        try (ScriptedBackend backend = new ScriptedBackend(0);
+                Proxy proxy = start(ProxyConfig.builder().backends(List.of(HostPort.parse(backend.address()))))) {
+            try (RawHttp client = new RawHttp(proxy.address())) {
+                for (int i = 0; i < 2; i++) { // the connection stays usable
+                    RawHttp.Response r = client.get("/chunked");
+                    assertEquals("hello world", r.text());
+                    assertEquals("chunked", r.header("transfer-encoding"));
+                    assertEquals("kept", r.header("x-end"));
+                    assertNull(r.header("x-hop"), "named by the backend's Connection header");
+                    assertNull(r.header("connection"));
+                }
+            }
+            try (RawHttp old = new RawHttp(proxy.address())) {
+                RawHttp.Response r = old.send("GET /chunked HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+                assertEquals("hello world", r.text());
+                assertNull(r.header("transfer-encoding"));
+                assertEquals("close", r.header("connection"));
+                assertTrue(old.closedByPeer(5000));
+            }
+        }
+    }
+
+    @Test
+    void aBodyThatEndsWithTheBackendsCloseEndsWithTheClientsToo() throws Exception {
+        try (ScriptedBackend backend = new ScriptedBackend(0);
+                Proxy proxy = start(ProxyConfig.builder().backends(List.of(HostPort.parse(backend.address()))));
+                RawHttp client = new RawHttp(proxy.address())) {
+            RawHttp.Response r = client.get("/until-close");
+            assertEquals(200, r.status());
+            assertEquals("the end is the close", r.text());
+            assertEquals("close", r.header("connection"));
+            assertTrue(client.closedByPeer(5000));
         }
     }
 

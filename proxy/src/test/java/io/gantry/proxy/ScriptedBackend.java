@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A raw HTTP/1.1 backend on loopback for failures nginx will not produce on demand: {@code GET /reset}
  * gets its headers and three body bytes and then a TCP reset; every {@code closeEvery}-th answer
  * promises keep-alive and then closes the connection anyway (the keep-alive race); {@code GET /upgrade}
- * with {@code Upgrade: echo} gets 101 and then has its bytes echoed back.
+ * with {@code Upgrade: echo} gets 101 and then has its bytes echoed back; {@code GET /chunked} gets a
+ * chunked body with a trailer and a header its Connection header names; {@code GET /until-close} gets an
+ * HTTP/1.0 body that ends when the connection closes.
  */
 final class ScriptedBackend implements AutoCloseable {
 
@@ -65,6 +67,18 @@ final class ScriptedBackend implements AutoCloseable {
                     out.flush();
                     s.setSoLinger(true, 0);
                     return; // closing with linger 0 sends a reset
+                }
+                if (target.equals("/chunked")) {
+                    out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive, X-Hop\r\nX-Hop: secret\r\n"
+                            + "X-End: kept\r\n\r\n5;note=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    continue;
+                }
+                if (target.equals("/until-close")) {
+                    out.write("HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nthe end is the close".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    return;
                 }
                 if (target.equals("/upgrade") && upgrade) {
                     out.write("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\n"

@@ -19,13 +19,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BackendHandler.class);
 
     private final ConnectionPool pool;
+    private final ResponseReader reader;
     private final long responseTimeoutNanos;
     private final long poolIdleNanos;
     private Deadline deadline;
     private FrontendHandler owner;
 
-    BackendHandler(ConnectionPool pool, Duration responseTimeout, Duration poolIdleTimeout) {
+    BackendHandler(ConnectionPool pool, ResponseReader reader, Duration responseTimeout, Duration poolIdleTimeout) {
         this.pool = pool;
+        this.reader = reader;
         this.responseTimeoutNanos = responseTimeout.toNanos();
         this.poolIdleNanos = poolIdleTimeout.toNanos();
     }
@@ -35,9 +37,15 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         deadline = new Deadline(ctx.executor(), Math.min(responseTimeoutNanos, poolIdleNanos), () -> expired(ctx));
     }
 
-    /** Lends this connection to {@code frontend} for one exchange; the response timer starts now. */
-    void attach(FrontendHandler frontend) {
+    /**
+     * Lends this connection to {@code frontend} for one exchange; the response timer starts now.
+     *
+     * @param headRequest the request is a HEAD (its response has no body)
+     * @param dechunk the client reads HTTP/1.0, so a chunked body is passed on without its framing
+     */
+    void attach(FrontendHandler frontend, boolean headRequest, boolean dechunk) {
         owner = frontend;
+        reader.expect(headRequest, dechunk);
         deadline.start(responseTimeoutNanos);
     }
 

@@ -4,11 +4,12 @@ import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.backend.ConnectionPool;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 
 /**
- * The pipeline of a connection to a backend, read top to bottom: HTTP/1.1 client codec, then the
- * handler that relays responses to the client connection using it and times a silent backend (response
+ * The pipeline of a connection to a backend, read top to bottom: requests go out through Netty's
+ * encoder; responses come in through {@link ResponseReader}, which passes their bytes on as read; then the
+ * handler that relays them to the client connection using this one and times a silent backend (response
  * timeout) and an idle pooled connection (pool idle timeout).
  */
 final class BackendInitializer extends ChannelInitializer<Channel> {
@@ -23,8 +24,10 @@ final class BackendInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        ResponseReader reader = new ResponseReader(config.maxHeaderSize());
         ch.pipeline()
-                .addLast("codec", new HttpClientCodec(4096, config.maxHeaderSize(), 65536))
-                .addLast("relay", new BackendHandler(pool, config.responseTimeout(), config.poolIdleTimeout()));
+                .addLast("request-encoder", new HttpRequestEncoder())
+                .addLast("response-reader", reader)
+                .addLast("relay", new BackendHandler(pool, reader, config.responseTimeout(), config.poolIdleTimeout()));
     }
 }

@@ -4,6 +4,8 @@ import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.ConnectionPool;
 import io.gantry.proxy.backend.RoundRobinSelector;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -14,9 +16,8 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -25,6 +26,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +45,24 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Sent through the pipeline to ask a connection to close once it is idle (graceful shutdown). */
     public static final Object DRAIN = new Object();
 
+    /**
+     * The name of the client pipeline's response encoder. A backend's response bytes are written through
+     * its context, so they pass beneath it untouched; the proxy's own responses are written through it.
+     */
+    public static final String RAW = "response-encoder";
+
+    private static final byte[] CHUNKED_LINE = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE_LINE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE_LINE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] UPGRADE_LINES = "Connection: upgrade\r\nUpgrade: ".getBytes(StandardCharsets.US_ASCII);
+    private static final short CRLF = ('\r' << 8) | '\n';
+
     private final ForwardingContext context;
     private final ProxyMetrics metrics;
     private final ChannelFutureListener onConnect = this::onConnect;
     private ConnectionPool pool;
     private ChannelHandlerContext ctx;
+    private ChannelHandlerContext raw;
     private String clientAddress;
 
     // The exchange in progress; request == null between exchanges.
@@ -59,7 +74,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean bodyForwarded;
     private boolean headSent;
     private boolean responseStarted;
-    private boolean informational;
     private boolean backendKeepAlive;
     private boolean closeAfterResponse;
     private boolean awaitingBackendWritable;
@@ -86,6 +100,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.ctx = ctx;
         this.pool = context.pool(ctx.channel().eventLoop());
         this.timeouts = ctx.pipeline().get(ClientTimeouts.class);
+        this.raw = ctx.pipeline().context(RAW);
     }
 
     @Override
@@ -156,7 +171,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         requestComplete = false;
         bodyForwarded = false;
         responseStarted = false;
-        informational = false;
         closeAfterResponse = (clientHttp11 ? req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)
                 : !HttpUtil.isKeepAlive(req)) || context.draining();
         attempts = 0;
@@ -225,7 +239,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void attach(Channel ch) {
         backendChannel = ch;
         backendHandler = ch.pipeline().get(BackendHandler.class);
-        backendHandler.attach(this);
+        backendHandler.attach(this, method == HttpMethod.HEAD, !clientHttp11);
         ch.config().setAutoRead(true);
         ch.write(request, ch.voidPromise());
         headSent = true;
@@ -307,69 +321,72 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     void onBackendRead(Object msg) {
-        if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
-            // A malformed response, or one cut off by the backend closing: never pass it on as complete.
-            ReferenceCountUtil.release(msg);
-            onBackendError(o.decoderResult().cause());
-            return;
-        }
-        if (msg instanceof HttpResponse response) {
-            onResponseHead(response);
-        }
-        if (msg instanceof HttpContent content) {
-            if (content instanceof LastHttpContent && !informational) {
-                finishExchange((LastHttpContent) content);
-                return;
-            }
-            if (informational && content instanceof LastHttpContent) {
-                informational = false;
-            }
-            ctx.write(content, ctx.voidPromise());
+        if (msg instanceof ResponseHead head) {
+            onResponseHead(head);
+        } else if (msg == ResponseReader.END || msg == ResponseReader.END_UNCLEAN) {
+            finishExchange(msg == ResponseReader.END);
+        } else {
+            raw.write(msg, raw.voidPromise()); // body bytes, as the backend framed them
             if (!ctx.channel().isWritable()) {
                 backendChannel.config().setAutoRead(false); // resumed by channelWritabilityChanged
             }
         }
     }
 
-    private void onResponseHead(HttpResponse response) {
-        int status = response.status().code();
-        if (status / 100 == 1 && status != 101) {
-            informational = true; // 100 Continue and friends: the real response follows
-            ctx.writeAndFlush(response, ctx.voidPromise());
+    /** Passes a response head on: the backend's lines, then this hop's framing and Connection lines. */
+    private void onResponseHead(ResponseHead head) {
+        ByteBuf lines = head.content();
+        int status = head.status();
+        if (head.informational()) {
+            lines.writeShort(CRLF); // 100 Continue and friends: the real response follows
+            raw.writeAndFlush(lines, raw.voidPromise());
+            return;
+        }
+        if (status == 101 && upgradeProtocol != null) {
+            startTunnel(head);
+            return;
+        }
+        if (status == 101) {
+            head.release();
+            releaseBackend(false);
+            backendFailed("switched protocols though the client did not ask to");
             return;
         }
         responseStarted = true;
         metrics.response(status);
         context.health().success(backend);
-        if (status == 101 && upgradeProtocol != null) {
-            startTunnel(response);
-            return;
-        }
-        backendKeepAlive = HttpUtil.isKeepAlive(response);
-        if (!requestComplete) {
-            // Answered before the request body was all read: the rest of it cannot be skipped safely.
+        backendKeepAlive = head.keepAlive();
+        boolean chunked = head.framing() == ResponseHead.Framing.CHUNKED;
+        if (!requestComplete || head.framing() == ResponseHead.Framing.CLOSE || (chunked && !clientHttp11)) {
+            // Answered before the request body was all read (the rest of it cannot be skipped safely),
+            // or a body only the connection's close can end for this client.
             closeAfterResponse = true;
         }
-        if (!HeaderRewriter.rewriteResponse(response, method, clientHttp11)) {
-            closeAfterResponse = true;
+        if (chunked && clientHttp11) {
+            lines.writeBytes(CHUNKED_LINE);
         }
         if (closeAfterResponse) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            lines.writeBytes(CLOSE_LINE);
         } else if (!clientHttp11) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            lines.writeBytes(KEEP_ALIVE_LINE);
         }
-        ctx.write(response, ctx.voidPromise());
+        lines.writeShort(CRLF);
+        raw.write(lines, raw.voidPromise());
     }
 
     /**
      * The backend accepted the Upgrade: pass the 101 on, then turn both connections into a byte tunnel
      * (HTTP handlers out, {@link TunnelHandler}s in). The backend connection is never pooled again.
      */
-    private void startTunnel(HttpResponse response) {
-        String protocol = response.headers().get(HttpHeaderNames.UPGRADE, upgradeProtocol);
-        HeaderRewriter.rewriteResponse(response, method, true);
-        HeaderRewriter.keepUpgrade(response.headers(), protocol);
-        ctx.writeAndFlush(response, ctx.voidPromise());
+    private void startTunnel(ResponseHead head) {
+        responseStarted = true;
+        metrics.response(101);
+        context.health().success(backend);
+        String protocol = head.upgrade() != null ? head.upgrade() : upgradeProtocol;
+        ByteBuf lines = head.content();
+        lines.writeBytes(UPGRADE_LINES).writeCharSequence(protocol, StandardCharsets.ISO_8859_1);
+        lines.writeShort(CRLF).writeShort(CRLF);
+        raw.writeAndFlush(lines, raw.voidPromise());
         Channel front = ctx.channel();
         Channel back = backendChannel;
         backendHandler.detach();
@@ -378,29 +395,31 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         request = null;
         back.pipeline().addLast("tunnel", new TunnelHandler(front, () -> { }));
         back.pipeline().remove("relay");
-        back.pipeline().remove("codec");
+        back.pipeline().remove("request-encoder");
+        back.pipeline().remove("response-reader"); // passes on what the backend sent after the 101
         ChannelPipeline p = front.pipeline();
         p.addLast("tunnel", new TunnelHandler(back, metrics::connectionClosed));
         p.remove("one-message-per-read");
         p.replace("timeouts", "idle", new IdleStateHandler(0, 0, context.config().clientIdleTimeout().toNanos(),
                 TimeUnit.NANOSECONDS)); // a silent tunnel closes like an idle connection
-        p.remove("codec");
+        p.remove("request-decoder");
+        p.remove(RAW);
         p.remove(this);
         front.config().setAutoRead(true);
         back.config().setAutoRead(true);
     }
 
-    private void finishExchange(LastHttpContent last) {
-        boolean reusable = backendKeepAlive && requestComplete;
+    private void finishExchange(boolean clean) {
+        boolean reusable = backendKeepAlive && requestComplete && clean;
         releaseBackend(reusable);
         request = null;
         if (timeouts != null) {
             timeouts.awaitNextHead();
         }
         if (closeAfterResponse) {
-            ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+            raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
-            ctx.writeAndFlush(last, ctx.voidPromise());
+            raw.flush();
             requestRead();
         }
     }
@@ -500,7 +519,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
         }
         request = null;
-        var response = ErrorPages.page(status, why, closeAfterResponse);
+        FullHttpResponse response = ErrorPages.page(status, why, closeAfterResponse);
+        if (method == HttpMethod.HEAD) {
+            response = response.replace(Unpooled.EMPTY_BUFFER); // the same head, no body
+        }
         if (closeAfterResponse) {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {

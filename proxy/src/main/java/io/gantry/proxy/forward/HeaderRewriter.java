@@ -3,9 +3,7 @@ package io.gantry.proxy.forward;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -13,10 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rewrites headers as a message crosses the proxy. Hop-by-hop headers (Connection and the headers it
- * names, Keep-Alive, TE, Trailer, Transfer-Encoding, Upgrade, Proxy-*) describe one connection and are
+ * Rewrites a request's headers as it crosses the proxy. Hop-by-hop headers (Connection and the headers
+ * it names, Keep-Alive, TE, Trailer, Transfer-Encoding, Upgrade, Proxy-*) describe one connection and are
  * dropped; the body is re-framed for the next hop (chunked when its length is not known). Requests gain
- * X-Forwarded-For (appended), X-Forwarded-Proto and X-Forwarded-Host; Host passes through.
+ * X-Forwarded-For (appended), X-Forwarded-Proto and X-Forwarded-Host; Host passes through. (Responses
+ * are not decoded: {@link ResponseReader} drops the same headers from the bytes.)
  */
 public final class HeaderRewriter {
 
@@ -50,26 +49,6 @@ public final class HeaderRewriter {
         }
     }
 
-    /**
-     * Prepares a backend response for the client.
-     *
-     * @param chunkedAllowed whether the client understands chunked framing (HTTP/1.1); when it does not,
-     *     a body of unknown length is delimited by closing the connection
-     * @return whether the response's end can be told without closing the connection
-     */
-    public static boolean rewriteResponse(HttpResponse response, HttpMethod method, boolean chunkedAllowed) {
-        HttpHeaders h = response.headers();
-        removeHopByHop(h);
-        if (!hasBody(method, response.status().code()) || h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            return true;
-        }
-        if (chunkedAllowed) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            return true;
-        }
-        return false;
-    }
-
     /** Whether the client asks to switch protocols: an Upgrade header that Connection names. */
     public static boolean upgradeRequested(HttpRequest request) {
         HttpHeaders h = request.headers();
@@ -80,12 +59,6 @@ public final class HeaderRewriter {
     public static void keepUpgrade(HttpHeaders h, String protocol) {
         h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         h.set(HttpHeaderNames.UPGRADE, protocol);
-    }
-
-    /** Whether a response to {@code method} with {@code status} can carry a body (RFC 9110 §6.4.1). */
-    static boolean hasBody(HttpMethod method, int status) {
-        return !(method == HttpMethod.HEAD || status < 200 || status == 204 || status == 304
-                || (method == HttpMethod.CONNECT && status / 100 == 2));
     }
 
     private static void frame(HttpHeaders h, boolean hasBody) {

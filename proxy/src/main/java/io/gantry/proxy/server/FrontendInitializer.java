@@ -8,14 +8,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.flow.FlowControlHandler;
 
 /**
  * The pipeline of a client connection, read top to bottom: (past the connection cap, none at all)
- * close it when idle too long and time a request head that is slow to arrive, decode and encode HTTP/1.1
- * within strict limits, release one decoded message per read so that pipelined requests wait their
- * turn, then forward.
+ * close it when idle too long and time a request head that is slow to arrive, decode HTTP/1.1 requests
+ * within strict limits, encode the responses the proxy writes itself (a backend's response bytes are
+ * written beneath the encoder, {@link FrontendHandler#RAW}), release one decoded message per read so that
+ * pipelined requests wait their turn, then forward.
  */
 public final class FrontendInitializer extends ChannelInitializer<Channel> {
 
@@ -45,7 +47,8 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         connections.add(ch);
         ch.pipeline()
                 .addLast("timeouts", new ClientTimeouts(config.clientIdleTimeout(), config.clientHeaderTimeout()))
-                .addLast("codec", new HttpServerCodec(decoderConfig))
+                .addLast(FrontendHandler.RAW, new HttpResponseEncoder())
+                .addLast("request-decoder", new HttpRequestDecoder(decoderConfig))
                 .addLast("one-message-per-read", new FlowControlHandler())
                 .addLast("forward", new FrontendHandler(context));
     }

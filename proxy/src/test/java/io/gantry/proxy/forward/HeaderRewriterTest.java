@@ -3,15 +3,12 @@ package io.gantry.proxy.forward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
 
@@ -69,29 +66,5 @@ class HeaderRewriterTest {
         sized.headers().set("Content-Length", "5");
         HeaderRewriter.rewriteRequest(sized, true, "10.1.1.1");
         assertNull(sized.headers().get("Transfer-Encoding"));
-    }
-
-    @Test
-    void responseOfUnknownLengthIsChunkedForHttp11AndCloseDelimitedForHttp10() {
-        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        r.headers().set("Connection", "close");
-        assertTrue(HeaderRewriter.rewriteResponse(r, HttpMethod.GET, true));
-        assertEquals("chunked", r.headers().get("Transfer-Encoding"));
-        assertFalse(r.headers().contains("Connection"));
-
-        HttpResponse old = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        old.headers().set("Transfer-Encoding", "chunked");
-        assertFalse(HeaderRewriter.rewriteResponse(old, HttpMethod.GET, false));
-        assertNull(old.headers().get("Transfer-Encoding"));
-    }
-
-    @Test
-    void responsesThatCannotHaveABodyAreNotReframed() {
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        assertTrue(HeaderRewriter.rewriteResponse(head, HttpMethod.HEAD, true));
-        assertNull(head.headers().get("Transfer-Encoding"));
-        HttpResponse noContent = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
-        assertTrue(HeaderRewriter.rewriteResponse(noContent, HttpMethod.GET, true));
-        assertNull(noContent.headers().get("Transfer-Encoding"));
     }
 }

@@ -1,0 +1,571 @@
+package io.gantry.proxy.forward;
+
+import io.gantry.proxy.forward.ResponseHead.Framing;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ByteProcessor;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads a backend connection's responses straight from its bytes, where a decoder would build header
+ * objects that an encoder then writes out again. For each response it passes on a {@link ResponseHead}
+ * (the head's end-to-end lines, copied as sent), then the body as slices of what was read (chunked
+ * framing included, unless the client needs it removed), then {@link #END}. It is strict about what it
+ * must understand to find a response's end (status line, header syntax, Content-Length,
+ * Transfer-Encoding, chunk framing), so that the client, reading the same bytes, finds the same end; a
+ * response it cannot frame fails as {@link Malformed}.
+ */
+final class ResponseReader extends ByteToMessageDecoder {
+
+    /** Follows a response's last byte when nothing else came after it. */
+    static final Object END = new Marker("END");
+    /** Follows a response's last byte when the backend sent more than that response: never reuse the connection. */
+    static final Object END_UNCLEAN = new Marker("END_UNCLEAN");
+
+    /** A response this reader cannot frame safely. */
+    static final class Malformed extends DecoderException {
+        Malformed(String why) {
+            super("malformed response: " + why);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // where the reader stopped says nothing more than the message
+        }
+    }
+
+    private record Marker(String name) {
+    }
+
+    private enum State { IDLE, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILER, CLOSE, TUNNEL, BROKEN }
+
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+    private static final int MAX_CHUNK_LINE = 4096;
+    private static final int DROP = 1;
+    private static final int CLOSE = 1;
+    private static final int KEEP_ALIVE = 2;
+    private static final byte[] HTTP_1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_11 = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
+    private static final short CRLF = (CR << 8) | LF;
+    private static final boolean[] TOKEN = new boolean[256];
+    private static final boolean[] TEXT = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            TOKEN[c] = c > ' ' && c < 127 && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0; // RFC 9110 tchar
+            TEXT[c] = c == '\t' || (c >= ' ' && c != 127); // no control characters; obs-text is allowed
+        }
+    }
+
+    private final int maxHeadSize;
+    private State state = State.IDLE;
+    private boolean headRequest;
+    private boolean dechunk;
+    private long remaining;
+    private int trailerBytes;
+    private byte[] head = new byte[1024];
+    private int[] lines = new int[3 * 32]; // per line of a head: start, end (terminator excluded), flags
+    private int[] connections = new int[4]; // per Connection header: where its value starts and ends
+
+    /** @param maxHeadSize the largest response head (and trailer section) accepted, in bytes */
+    ResponseReader(int maxHeadSize) {
+        this.maxHeadSize = maxHeadSize;
+    }
+
+    /**
+     * Arms the reader for the response to the request about to be sent.
+     *
+     * @param headRequest the request is a HEAD: the response has no body, whatever its head says
+     * @param dechunk pass on only the data of a chunked body (for an HTTP/1.0 client)
+     */
+    void expect(boolean headRequest, boolean dechunk) {
+        this.headRequest = headRequest;
+        this.dechunk = dechunk;
+        if (state != State.BROKEN) { // a connection that sent a malformed response is never read again
+            state = State.HEAD;
+        }
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        switch (state) {
+            case HEAD -> readHead(ctx, in, out);
+            case LENGTH -> {
+                int n = (int) Math.min(remaining, in.readableBytes());
+                out.add(in.readRetainedSlice(n));
+                remaining -= n;
+                if (remaining == 0) {
+                    end(in, out);
+                }
+            }
+            case CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILER -> readChunked(in, out);
+            case BROKEN -> in.skipBytes(in.readableBytes());
+            default -> out.add(in.readRetainedSlice(in.readableBytes())); // IDLE (unasked: the handler after closes), CLOSE, TUNNEL
+        }
+    }
+
+    @Override
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (in.isReadable()) {
+            decode(ctx, in, out);
+        }
+        switch (state) {
+            case CLOSE -> {
+                state = State.IDLE;
+                out.add(END);
+            }
+            case LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILER -> {
+                state = State.BROKEN;
+                throw new Malformed("the backend closed the connection before the body ended");
+            }
+            default -> { }
+        }
+    }
+
+    private void end(ByteBuf in, List<Object> out) {
+        state = State.IDLE;
+        out.add(in.isReadable() ? END_UNCLEAN : END);
+    }
+
+    private Malformed malformed(String why) {
+        state = State.BROKEN;
+        return new Malformed(why);
+    }
+
+    // --- the head ---------------------------------------------------------------------------------
+
+    private void readHead(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int headLength = headLength(in, in.readerIndex());
+        if (headLength < 0) {
+            return; // wait for the rest
+        }
+        if (head.length < headLength) {
+            head = new byte[Math.max(headLength, 2 * head.length)];
+        }
+        byte[] b = head;
+        in.getBytes(in.readerIndex(), b, 0, headLength);
+        int count = splitLines(b, headLength);
+
+        // Status line: HTTP/1.x SP 3DIGIT [SP reason]
+        int s = lines[0];
+        int e = lines[1];
+        if (e - s < 12 || !startsWith(b, s, HTTP_1) || !isDigit(b[s + 7]) || b[s + 8] != ' ' || !isDigit(b[s + 9])
+                || !isDigit(b[s + 10]) || !isDigit(b[s + 11]) || (e - s > 12 && b[s + 12] != ' ') || !isText(b, s + 12, e)) {
+            throw malformed("bad status line");
+        }
+        boolean http11 = b[s + 7] != '0';
+        int status = (b[s + 9] - '0') * 100 + (b[s + 10] - '0') * 10 + (b[s + 11] - '0');
+        if (status < 100) {
+            throw malformed("bad status code");
+        }
+
+        long contentLength = -1;
+        boolean transferEncoding = false;
+        boolean chunked = false;
+        int connectionHeaders = 0;
+        String upgrade = null;
+        for (int i = 1; i < count; i++) {
+            int ls = lines[3 * i];
+            int le = lines[3 * i + 1];
+            if (b[ls] == ' ' || b[ls] == '\t') {
+                throw malformed("obsolete line folding");
+            }
+            int colon = ls;
+            while (colon < le && TOKEN[b[colon] & 0xff]) {
+                colon++;
+            }
+            if (colon == ls || colon == le || b[colon] != ':') {
+                throw malformed("bad header name");
+            }
+            int vs = colon + 1;
+            int ve = le;
+            while (vs < ve && isSpace(b[vs])) {
+                vs++;
+            }
+            while (ve > vs && isSpace(b[ve - 1])) {
+                ve--;
+            }
+            if (!isText(b, vs, ve)) {
+                throw malformed("control character in a header value");
+            }
+            switch (colon - ls) {
+                case 2 -> drop(i, equalsIgnoreCase(b, ls, colon, "te"));
+                case 7 -> {
+                    if (equalsIgnoreCase(b, ls, colon, "upgrade")) {
+                        drop(i, true);
+                        upgrade = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                    } else {
+                        drop(i, equalsIgnoreCase(b, ls, colon, "trailer"));
+                    }
+                }
+                case 10 -> {
+                    if (equalsIgnoreCase(b, ls, colon, "connection")) {
+                        drop(i, true);
+                        if (2 * connectionHeaders + 2 > connections.length) {
+                            connections = Arrays.copyOf(connections, 2 * connections.length);
+                        }
+                        connections[2 * connectionHeaders] = vs;
+                        connections[2 * connectionHeaders + 1] = ve;
+                        connectionHeaders++;
+                    } else {
+                        drop(i, equalsIgnoreCase(b, ls, colon, "keep-alive"));
+                    }
+                }
+                case 14 -> {
+                    if (equalsIgnoreCase(b, ls, colon, "content-length")) {
+                        long n = parseLength(b, vs, ve);
+                        if (contentLength >= 0 && n != contentLength) {
+                            throw malformed("conflicting Content-Length headers");
+                        }
+                        contentLength = n;
+                    }
+                }
+                case 17 -> {
+                    if (equalsIgnoreCase(b, ls, colon, "transfer-encoding")) {
+                        drop(i, true);
+                        transferEncoding = true;
+                        int last = ve;
+                        while (last > vs && b[last - 1] != ',') {
+                            last--;
+                        }
+                        while (last < ve && isSpace(b[last])) {
+                            last++;
+                        }
+                        chunked = equalsIgnoreCase(b, last, ve, "chunked");
+                    }
+                }
+                default -> { }
+            }
+            if (colon - ls > 6 && equalsIgnoreCase(b, ls, ls + 6, "proxy-")) {
+                drop(i, true);
+            }
+        }
+        int connectionFlags = connectionHeaders == 0 ? 0 : readConnection(b, count, connectionHeaders);
+        boolean close = (connectionFlags & CLOSE) != 0;
+
+        boolean noBody = headRequest || status < 200 || status == 204 || status == 304;
+        Framing framing;
+        if (noBody) {
+            framing = Framing.NONE;
+        } else if (transferEncoding) {
+            if (!chunked) {
+                throw malformed("a Transfer-Encoding that does not end in chunked");
+            }
+            if (contentLength >= 0) {
+                throw malformed("both Content-Length and Transfer-Encoding");
+            }
+            framing = Framing.CHUNKED;
+        } else {
+            framing = contentLength >= 0 ? Framing.LENGTH : Framing.CLOSE;
+        }
+        boolean keepAlive = !close && (http11 || (connectionFlags & KEEP_ALIVE) != 0) && framing != Framing.CLOSE;
+
+        ByteBuf kept = ctx.alloc().buffer(headLength + 64);
+        kept.writeBytes(HTTP_11);
+        kept.writeBytes(b, s + 9, e - s - 9);
+        kept.writeShort(CRLF);
+        for (int i = 1; i < count; i++) {
+            if (lines[3 * i + 2] != DROP) {
+                kept.writeBytes(b, lines[3 * i], lines[3 * i + 1] - lines[3 * i]);
+                kept.writeShort(CRLF);
+            }
+        }
+        in.skipBytes(headLength);
+        out.add(new ResponseHead(status, keepAlive, framing, upgrade, kept));
+
+        if (status == 101) {
+            state = State.TUNNEL;
+        } else if (status < 200) {
+            state = State.HEAD; // the final response follows
+        } else {
+            switch (framing) {
+                case NONE -> end(in, out);
+                case LENGTH -> {
+                    remaining = contentLength;
+                    if (remaining == 0) {
+                        end(in, out);
+                    } else {
+                        state = State.LENGTH;
+                    }
+                }
+                case CHUNKED -> {
+                    trailerBytes = 0;
+                    state = State.CHUNK_SIZE;
+                }
+                case CLOSE -> state = State.CLOSE;
+            }
+        }
+    }
+
+    /** The length of the head starting at {@code from}, blank line included; -1 while it is incomplete. */
+    private int headLength(ByteBuf in, int from) {
+        int limit = Math.min(in.writerIndex(), from + maxHeadSize);
+        for (int pos = from; pos < limit; ) {
+            int lf = in.forEachByte(pos, limit - pos, ByteProcessor.FIND_LF);
+            if (lf < 0) {
+                break;
+            }
+            if (lf == pos || (lf == pos + 1 && in.getByte(pos) == CR)) {
+                if (pos == from) {
+                    throw malformed("empty status line");
+                }
+                return lf + 1 - from;
+            }
+            pos = lf + 1;
+        }
+        if (in.writerIndex() - from >= maxHeadSize) {
+            throw malformed("head larger than " + maxHeadSize + " bytes");
+        }
+        return -1;
+    }
+
+    /** Records where each line of a complete head starts and ends; returns how many there are. */
+    private int splitLines(byte[] b, int length) {
+        int count = 0;
+        int start = 0;
+        for (int i = 0; i < length; i++) {
+            if (b[i] != LF) {
+                continue;
+            }
+            int end = i > start && b[i - 1] == CR ? i - 1 : i;
+            if (end == start) {
+                break; // the blank line
+            }
+            if (3 * count + 3 > lines.length) {
+                lines = Arrays.copyOf(lines, 2 * lines.length);
+            }
+            lines[3 * count] = start;
+            lines[3 * count + 1] = end;
+            lines[3 * count + 2] = 0;
+            count++;
+            start = i + 1;
+        }
+        return count;
+    }
+
+    private void drop(int line, boolean drop) {
+        if (drop) {
+            lines[3 * line + 2] = DROP;
+        }
+    }
+
+    /**
+     * Reads the Connection headers' options: close and keep-alive are returned as flags; any other names
+     * a header this hop must drop (RFC 9110 §7.6.1).
+     */
+    private int readConnection(byte[] b, int count, int connectionHeaders) {
+        int flags = 0;
+        for (int c = 0; c < connectionHeaders; c++) {
+            int ve = connections[2 * c + 1];
+            for (int t = connections[2 * c]; t < ve; ) {
+                int comma = t;
+                while (comma < ve && b[comma] != ',') {
+                    comma++;
+                }
+                int ts = t;
+                int te = comma;
+                while (ts < te && isSpace(b[ts])) {
+                    ts++;
+                }
+                while (te > ts && isSpace(b[te - 1])) {
+                    te--;
+                }
+                if (equalsIgnoreCase(b, ts, te, "close")) {
+                    flags |= CLOSE;
+                } else if (equalsIgnoreCase(b, ts, te, "keep-alive")) {
+                    flags |= KEEP_ALIVE;
+                } else if (te > ts && !equalsIgnoreCase(b, ts, te, "content-length")) {
+                    for (int i = 1; i < count; i++) {
+                        int hs = lines[3 * i];
+                        int nameEnd = hs + (te - ts);
+                        if (nameEnd < lines[3 * i + 1] && b[nameEnd] == ':' && regionEqualsIgnoreCase(b, hs, ts, te - ts)) {
+                            lines[3 * i + 2] = DROP;
+                        }
+                    }
+                }
+                t = comma + 1;
+            }
+        }
+        return flags;
+    }
+
+    // --- chunked bodies ---------------------------------------------------------------------------
+
+    private void readChunked(ByteBuf in, List<Object> out) {
+        int passFrom = in.readerIndex();
+        boolean finished = false;
+        boolean waiting = false;
+        while (!waiting && !finished && in.isReadable()) {
+            int r = in.readerIndex();
+            switch (state) {
+                case CHUNK_SIZE -> {
+                    int eol = lineEnd(in, MAX_CHUNK_LINE, "chunk size line");
+                    if (eol < 0) {
+                        waiting = true;
+                    } else {
+                        remaining = chunkSize(in, r, eol);
+                        in.readerIndex(eol + 2);
+                        state = remaining == 0 ? State.TRAILER : State.CHUNK_DATA;
+                    }
+                }
+                case CHUNK_DATA -> {
+                    int n = (int) Math.min(remaining, in.readableBytes());
+                    if (dechunk) {
+                        out.add(in.readRetainedSlice(n));
+                    } else {
+                        in.skipBytes(n);
+                    }
+                    remaining -= n;
+                    if (remaining == 0) {
+                        state = State.CHUNK_DATA_END;
+                    }
+                }
+                case CHUNK_DATA_END -> {
+                    if (in.readableBytes() < 2) {
+                        waiting = true;
+                    } else if (in.getShort(r) != CRLF) {
+                        throw malformed("chunk data not followed by CRLF");
+                    } else {
+                        in.skipBytes(2);
+                        state = State.CHUNK_SIZE;
+                    }
+                }
+                default -> { // TRAILER
+                    int eol = lineEnd(in, maxHeadSize, "trailer line");
+                    if (eol < 0) {
+                        waiting = true;
+                    } else {
+                        trailerBytes += eol + 2 - r;
+                        if (trailerBytes > maxHeadSize) {
+                            throw malformed("trailers larger than " + maxHeadSize + " bytes");
+                        }
+                        finished = eol == r;
+                        in.readerIndex(eol + 2);
+                    }
+                }
+            }
+        }
+        if (!dechunk && in.readerIndex() > passFrom) {
+            out.add(in.retainedSlice(passFrom, in.readerIndex() - passFrom));
+        }
+        if (finished) {
+            end(in, out);
+        }
+    }
+
+    /** The index of the CR of the next CRLF, -1 when it has not arrived yet. */
+    private int lineEnd(ByteBuf in, int max, String what) {
+        int r = in.readerIndex();
+        int len = Math.min(in.readableBytes(), max + 2);
+        int lf = in.forEachByte(r, len, ByteProcessor.FIND_LF);
+        if (lf < 0) {
+            if (in.readableBytes() > max + 1) {
+                throw malformed(what + " longer than " + max + " bytes");
+            }
+            return -1;
+        }
+        if (lf == r || in.getByte(lf - 1) != CR) {
+            throw malformed(what + " not ended by CRLF");
+        }
+        return lf - 1;
+    }
+
+    /** The size a chunk size line gives: 1-15 hex digits, then nothing or an extension. */
+    private long chunkSize(ByteBuf in, int from, int to) {
+        long size = 0;
+        int i = from;
+        while (i < to && Character.digit(in.getByte(i), 16) >= 0) {
+            if (i - from == 15) {
+                throw malformed("chunk size too large");
+            }
+            size = size * 16 + Character.digit(in.getByte(i), 16);
+            i++;
+        }
+        if (i == from) {
+            throw malformed("bad chunk size");
+        }
+        while (i < to && isSpace(in.getByte(i))) {
+            i++;
+        }
+        if (i < to && (in.getByte(i) != ';' || !isText(in, i, to))) { // an extension: not read, but no CR, LF or NUL
+            throw malformed("bad chunk extension");
+        }
+        return size;
+    }
+
+    // --- bytes ------------------------------------------------------------------------------------
+
+    private long parseLength(byte[] b, int from, int to) {
+        if (to == from || to - from > 18) {
+            throw malformed("bad Content-Length");
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            if (!isDigit(b[i])) {
+                throw malformed("bad Content-Length");
+            }
+            n = n * 10 + (b[i] - '0');
+        }
+        return n;
+    }
+
+    private static boolean equalsIgnoreCase(byte[] b, int from, int to, String lower) {
+        if (to - from != lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            if (toLower(b[from + i]) != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean regionEqualsIgnoreCase(byte[] b, int x, int y, int length) {
+        for (int i = 0; i < length; i++) {
+            if (toLower(b[x + i]) != toLower(b[y + i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int toLower(byte b) {
+        return b >= 'A' && b <= 'Z' ? b + 32 : b;
+    }
+
+    private static boolean startsWith(byte[] b, int from, byte[] prefix) {
+        return Arrays.equals(b, from, from + prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t';
+    }
+
+    private static boolean isText(ByteBuf in, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!TEXT[in.getByte(i) & 0xff]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isText(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!TEXT[b[i] & 0xff]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
