@@ -69,6 +69,7 @@ final class ResponseReader extends ByteToMessageDecoder {
     private long remaining;
     private int trailerBytes;
     private byte[] head = new byte[1024];
+    private int headLength;
     private int[] lines = new int[3 * 32]; // per line of a head: start, end (terminator excluded), flags
     private int[] connections = new int[4]; // per Connection header: where its value starts and ends
 
@@ -140,16 +141,18 @@ final class ResponseReader extends ByteToMessageDecoder {
     // --- the head ---------------------------------------------------------------------------------
 
     private void readHead(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        int headLength = headLength(in, in.readerIndex());
-        if (headLength < 0) {
+        int readable = Math.min(in.readableBytes(), maxHeadSize);
+        int count = scanHead(in, Math.min(readable, 1024)); // most heads fit; the body need not be copied
+        if (count < 0 && readable > 1024) {
+            count = scanHead(in, readable);
+        }
+        if (count < 0) {
+            if (in.readableBytes() >= maxHeadSize) {
+                throw malformed("head larger than " + maxHeadSize + " bytes");
+            }
             return; // wait for the rest
         }
-        if (head.length < headLength) {
-            head = new byte[Math.max(headLength, 2 * head.length)];
-        }
         byte[] b = head;
-        in.getBytes(in.readerIndex(), b, 0, headLength);
-        int count = splitLines(b, headLength);
 
         // Status line: HTTP/1.x SP 3DIGIT [SP reason]
         int s = lines[0];
@@ -302,39 +305,30 @@ final class ResponseReader extends ByteToMessageDecoder {
         }
     }
 
-    /** The length of the head starting at {@code from}, blank line included; -1 while it is incomplete. */
-    private int headLength(ByteBuf in, int from) {
-        int limit = Math.min(in.writerIndex(), from + maxHeadSize);
-        for (int pos = from; pos < limit; ) {
-            int lf = in.forEachByte(pos, limit - pos, ByteProcessor.FIND_LF);
-            if (lf < 0) {
-                break;
-            }
-            if (lf == pos || (lf == pos + 1 && in.getByte(pos) == CR)) {
-                if (pos == from) {
-                    throw malformed("empty status line");
-                }
-                return lf + 1 - from;
-            }
-            pos = lf + 1;
+    /**
+     * Copies the first {@code n} readable bytes into {@link #head} and looks there for a complete head:
+     * records where each of its lines starts and ends and its length ({@link #headLength}), and returns how
+     * many lines it has; -1 when its blank line is not among those bytes.
+     */
+    private int scanHead(ByteBuf in, int n) {
+        if (head.length < n) {
+            head = new byte[Math.max(n, 2 * head.length)];
         }
-        if (in.writerIndex() - from >= maxHeadSize) {
-            throw malformed("head larger than " + maxHeadSize + " bytes");
-        }
-        return -1;
-    }
-
-    /** Records where each line of a complete head starts and ends; returns how many there are. */
-    private int splitLines(byte[] b, int length) {
+        byte[] b = head;
+        in.getBytes(in.readerIndex(), b, 0, n);
         int count = 0;
         int start = 0;
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < n; i++) {
             if (b[i] != LF) {
                 continue;
             }
             int end = i > start && b[i - 1] == CR ? i - 1 : i;
             if (end == start) {
-                break; // the blank line
+                if (count == 0) {
+                    throw malformed("empty status line");
+                }
+                headLength = i + 1;
+                return count;
             }
             if (3 * count + 3 > lines.length) {
                 lines = Arrays.copyOf(lines, 2 * lines.length);
@@ -345,7 +339,7 @@ final class ResponseReader extends ByteToMessageDecoder {
             count++;
             start = i + 1;
         }
-        return count;
+        return -1;
     }
 
     private void drop(int line, boolean drop) {
