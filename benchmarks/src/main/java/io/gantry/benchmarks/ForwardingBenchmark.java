@@ -110,8 +110,8 @@ public class ForwardingBenchmark {
         BackendGroup backends = new BackendGroup();
         backends.update(BackendSet.of(List.of(Backend.of(backend.toString(), backend))));
         ForwardingContext context = new ForwardingContext(config, backends, new ProxyMetrics(),
-                transport.configure(new Bootstrap()).channel(transport.channel()).option(ChannelOption.TCP_NODELAY, true));
-        proxyListener = transport.configure(new ServerBootstrap()).group(loop).channel(transport.serverChannel())
+                new Bootstrap().channel(transport.channel()).option(ChannelOption.TCP_NODELAY, true));
+        proxyListener = new ServerBootstrap().group(loop).channel(transport.serverChannel())
                 .childOption(ChannelOption.AUTO_READ, false) // as ProxyServer: the frontend reads when ready
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new FrontendInitializer(context, proxyConnections))

@@ -40,7 +40,7 @@ public final class Proxy implements AutoCloseable {
         this.config = config;
         this.transport = Transport.named(config.transport());
         this.group = transport.newGroup(config.eventLoops(), "proxy-io");
-        Bootstrap backendBootstrap = transport.configure(new Bootstrap())
+        Bootstrap backendBootstrap = new Bootstrap()
                 .channel(transport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)

@@ -38,7 +38,7 @@ public final class ProxyServer {
     /** Binds {@code config.listen()}; returns the bound address (useful when the port was 0). */
     public InetSocketAddress start(Transport transport, EventLoopGroup group) throws InterruptedException {
         ProxyConfig config = context.config();
-        ServerBootstrap b = transport.configure(new ServerBootstrap())
+        ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)

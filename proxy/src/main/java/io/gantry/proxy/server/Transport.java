@@ -1,7 +1,5 @@
 package io.gantry.proxy.server;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -15,10 +13,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringAdaptiveBufferRingAllocator;
-import io.netty.channel.uring.IoUringBufferRingConfig;
-import io.netty.channel.uring.IoUringChannelOption;
-import io.netty.channel.uring.IoUringIoHandlerConfig;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
@@ -28,7 +22,7 @@ import java.util.function.Supplier;
 
 /** The I/O transport: Linux's io_uring or epoll, or Java NIO, which runs everywhere. */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory,
-        Class<? extends ServerSocketChannel> serverChannel, Class<? extends SocketChannel> channel, boolean bufferRing) {
+        Class<? extends ServerSocketChannel> serverChannel, Class<? extends SocketChannel> channel) {
 
     /** The names {@link #named} accepts. */
     public static final List<String> NAMES = List.of("auto", "epoll", "io_uring", "nio");
@@ -90,46 +84,17 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         return transport.get();
     }
 
-    /**
-     * io_uring with, where the kernel has them, a ring of receive buffers per event loop: a connection's
-     * receive then stays armed across reads (multishot), where it otherwise takes a poll and a receive
-     * per read. That is 2 submissions per proxied request instead of 6, and 10-15% less CPU per request
-     * (benchmarks/README.md).
-     */
     private static Transport ioUring() {
-        if (!IoUring.isRegisterBufferRingSupported()) {
-            return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class, IoUringSocketChannel.class, false);
-        }
-        IoUringBufferRingConfig ring = IoUringBufferRingConfig.builder()
-                .bufferGroupId(BUFFER_GROUP)
-                .bufferRingSize((short) 256)
-                .batchSize(64)
-                .batchAllocation(true)
-                .allocator(new IoUringAdaptiveBufferRingAllocator())
-                .build();
-        return new Transport("io_uring", IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setBufferRingConfig(ring)),
-                IoUringServerSocketChannel.class, IoUringSocketChannel.class, true);
-    }
-
-    private static final short BUFFER_GROUP = 1;
-
-    /** {@code b} with the options this transport's connections need. */
-    public Bootstrap configure(Bootstrap b) {
-        return bufferRing ? b.option(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP) : b;
-    }
-
-    /** {@code b} with the options this transport's accepted connections need. */
-    public ServerBootstrap configure(ServerBootstrap b) {
-        return bufferRing ? b.childOption(IoUringChannelOption.IO_URING_BUFFER_GROUP_ID, BUFFER_GROUP) : b;
+        return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class, IoUringSocketChannel.class);
     }
 
     private static Transport epoll() {
-        return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class, false);
+        return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
     }
 
     /** Java NIO, available everywhere. */
     public static Transport nio() {
-        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class, false);
+        return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 
     /** An event loop group of {@code threads} threads named {@code name-N}. */

@@ -1,7 +1,6 @@
 package io.gantry.proxy.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.gantry.common.HostPort;
@@ -17,14 +16,6 @@ class TransportTest {
     void autoIsIoUringWhereTheKernelAllowsItThenEpollThenNio() {
         String expected = IoUring.isAvailable() ? "io_uring" : Epoll.isAvailable() ? "epoll" : "nio";
         assertEquals(expected, Transport.named("auto").name());
-    }
-
-    @Test
-    void ioUringReceivesIntoABufferRingWhereTheKernelHasThem() {
-        if (IoUring.isAvailable()) {
-            assertEquals(IoUring.isRegisterBufferRingSupported(), Transport.named("io_uring").bufferRing());
-        }
-        assertFalse(Transport.named("nio").bufferRing());
     }
 
     @Test
