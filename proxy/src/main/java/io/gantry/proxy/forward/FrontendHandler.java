@@ -521,7 +521,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         request = null;
         FullHttpResponse response = ErrorPages.page(status, why, closeAfterResponse);
         if (method == HttpMethod.HEAD) {
-            response = response.replace(Unpooled.EMPTY_BUFFER); // the same head, no body
+            FullHttpResponse withBody = response;
+            response = withBody.replace(Unpooled.EMPTY_BUFFER); // the same head, no body
+            withBody.release();
         }
         if (closeAfterResponse) {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -48,6 +48,17 @@ class FrontendPipelineTest {
     }
 
     @Test
+    void headRequestGetsTheErrorPagesHeadWithoutItsBody() {
+        EmbeddedChannel ch = channel();
+        String out = send(ch, "HEAD / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertTrue(out.startsWith("HTTP/1.1 503 Service Unavailable\r\n"), out);
+        assertTrue(out.toLowerCase().contains("content-length: "), out);
+        assertTrue(out.endsWith("\r\n\r\n"), out);
+        String next = send(ch, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertTrue(next.startsWith("HTTP/1.1 503 Service Unavailable\r\n") && next.contains("No backend is available"), next);
+    }
+
+    @Test
     void emptyBackendSetAnswers503AndKeepsTheConnection() {
         EmbeddedChannel ch = channel();
         String out = send(ch, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
