@@ -2,7 +2,10 @@
  * The request path: {@link io.gantry.proxy.forward.FrontendHandler} takes each client request, picks a
  * backend, borrows a pooled connection on its own event loop and streams the request out;
  * {@link io.gantry.proxy.forward.BackendHandler} streams the response back. Bodies are never
- * aggregated: each side reads only while the other can take what it writes.
- * {@link io.gantry.proxy.forward.HeaderRewriter} drops hop-by-hop headers and adds X-Forwarded-*.
+ * aggregated: each side reads only while the other can take what it writes. Requests are decoded
+ * (and validated, {@link io.gantry.proxy.forward.RequestValidator}) and
+ * {@link io.gantry.proxy.forward.HeaderRewriter} drops their hop-by-hop headers and adds X-Forwarded-*;
+ * responses are read from the backend's bytes by {@link io.gantry.proxy.forward.ResponseReader} and
+ * passed on as they came, hop-by-hop lines left out.
  */
 package io.gantry.proxy.forward;
