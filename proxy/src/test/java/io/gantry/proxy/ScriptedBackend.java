@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A raw HTTP/1.1 backend on loopback for failures nginx will not produce on demand: {@code GET /reset}
  * gets its headers and three body bytes and then a TCP reset; every {@code closeEvery}-th answer
  * promises keep-alive and then closes the connection anyway (the keep-alive race); {@code GET /upgrade}
- * with {@code Upgrade: echo} gets 101 and then has its bytes echoed back; {@code GET /chunked} gets a
+ * with {@code Upgrade: echo} gets 101 and "welcome\n" in one write, then has its bytes echoed back; {@code GET /chunked} gets a
  * chunked body with a trailer and a header its Connection header names; {@code GET /until-close} gets an
  * HTTP/1.0 body that ends when the connection closes.
  */
@@ -81,8 +81,8 @@ final class ScriptedBackend implements AutoCloseable {
                     return;
                 }
                 if (target.equals("/upgrade") && upgrade) {
-                    out.write("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\n"
-                            .getBytes(StandardCharsets.ISO_8859_1));
+                    out.write("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: echo\r\n\r\nwelcome\n"
+                            .getBytes(StandardCharsets.ISO_8859_1)); // speaks first, in the 101's own packet
                     out.flush();
                     for (int c; (c = in.read()) != -1; ) {
                         out.write(c);

@@ -393,18 +393,21 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backendChannel = null;
         backendHandler = null;
         request = null;
-        back.pipeline().addLast("tunnel", new TunnelHandler(front, () -> { }));
-        back.pipeline().remove("relay");
-        back.pipeline().remove("request-encoder");
-        back.pipeline().remove("response-reader"); // passes on what the backend sent after the 101
+        // Encoders out and tunnels in first: removing a decoder passes on the bytes it holds (whatever
+        // either side sent right after the upgrade), and those must meet a tunnel and no HTTP encoder.
+        ChannelPipeline b = back.pipeline();
         ChannelPipeline p = front.pipeline();
+        b.remove("request-encoder");
+        p.remove(RAW);
+        b.addLast("tunnel", new TunnelHandler(front, () -> { }));
         p.addLast("tunnel", new TunnelHandler(back, metrics::connectionClosed));
-        p.remove("one-message-per-read");
         p.replace("timeouts", "idle", new IdleStateHandler(0, 0, context.config().clientIdleTimeout().toNanos(),
                 TimeUnit.NANOSECONDS)); // a silent tunnel closes like an idle connection
-        p.remove("request-decoder");
-        p.remove(RAW);
+        b.remove("relay");
+        b.remove("response-reader");
+        p.remove("one-message-per-read");
         p.remove(this);
+        p.remove("request-decoder");
         front.config().setAutoRead(true);
         back.config().setAutoRead(true);
     }
