@@ -46,9 +46,9 @@ final class ResponseReader extends ByteToMessageDecoder {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final int MAX_CHUNK_LINE = 4096;
-    private static final int DROP = 1;
-    private static final int CLOSE = 1;
-    private static final int KEEP_ALIVE = 2;
+    private static final int DROP = 1; // a line flag: leave the header line out
+    private static final int OPTION_CLOSE = 1; // Connection header options, as readConnection returns them
+    private static final int OPTION_KEEP_ALIVE = 2;
     private static final byte[] HTTP_1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HTTP_11 = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
     private static final short CRLF = (CR << 8) | LF;
@@ -249,7 +249,7 @@ final class ResponseReader extends ByteToMessageDecoder {
             }
         }
         int connectionFlags = connectionHeaders == 0 ? 0 : readConnection(b, count, connectionHeaders);
-        boolean close = (connectionFlags & CLOSE) != 0;
+        boolean close = (connectionFlags & OPTION_CLOSE) != 0;
 
         boolean noBody = headRequest || status < 200 || status == 204 || status == 304;
         Framing framing;
@@ -266,7 +266,7 @@ final class ResponseReader extends ByteToMessageDecoder {
         } else {
             framing = contentLength >= 0 ? Framing.LENGTH : Framing.CLOSE;
         }
-        boolean keepAlive = !close && (http11 || (connectionFlags & KEEP_ALIVE) != 0) && framing != Framing.CLOSE;
+        boolean keepAlive = !close && (http11 || (connectionFlags & OPTION_KEEP_ALIVE) != 0) && framing != Framing.CLOSE;
 
         ByteBuf kept = ctx.alloc().buffer(headLength + 64);
         kept.writeBytes(HTTP_11);
@@ -370,9 +370,9 @@ final class ResponseReader extends ByteToMessageDecoder {
                     te--;
                 }
                 if (equalsIgnoreCase(b, ts, te, "close")) {
-                    flags |= CLOSE;
+                    flags |= OPTION_CLOSE;
                 } else if (equalsIgnoreCase(b, ts, te, "keep-alive")) {
-                    flags |= KEEP_ALIVE;
+                    flags |= OPTION_KEEP_ALIVE;
                 } else if (te > ts && !equalsIgnoreCase(b, ts, te, "content-length")) {
                     for (int i = 1; i < count; i++) {
                         int hs = lines[3 * i];
