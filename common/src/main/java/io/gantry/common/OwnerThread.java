@@ -14,10 +14,6 @@ public final class OwnerThread {
 
     /** A single daemon thread called {@code name}, able to run tasks later (retries with backoff). */
     public static ScheduledExecutorService named(String name) {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        return Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name));
     }
 }

@@ -1,5 +1,6 @@
 package io.gantry.discovery;
 
+import io.gantry.common.DaemonThreads;
 import io.gantry.common.HostPort;
 import io.gantry.discovery.check.CheckResult;
 import io.gantry.discovery.check.HealthState;
@@ -35,11 +36,7 @@ public final class Checker implements AutoCloseable {
     private final int rise;
     private final int fall;
     private final LeaseRegistrar registrar;
-    private final ScheduledExecutorService checks = Executors.newScheduledThreadPool(2, r -> {
-        Thread t = new Thread(r, "checks");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService checks = Executors.newScheduledThreadPool(2, DaemonThreads.named("checks"));
     /** The one check per key; guarded by {@code this}, like every registrar call made for a check. */
     private final Map<String, Checking> checking = new HashMap<>();
 

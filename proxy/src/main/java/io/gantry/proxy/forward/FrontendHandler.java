@@ -342,11 +342,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             raw.writeAndFlush(lines, raw.voidPromise());
             return;
         }
-        if (status == 101 && upgradeProtocol != null) {
-            startTunnel(head);
-            return;
-        }
-        if (status == 101) {
+        if (status == 101 && upgradeProtocol == null) {
             head.release();
             releaseBackend(false);
             backendFailed("switched protocols though the client did not ask to");
@@ -355,6 +351,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         responseStarted = true;
         metrics.response(status);
         context.health().success(backend);
+        if (status == 101) {
+            startTunnel(head);
+            return;
+        }
         backendKeepAlive = head.keepAlive();
         boolean chunked = head.framing() == ResponseHead.Framing.CHUNKED;
         if (!requestComplete || head.framing() == ResponseHead.Framing.CLOSE || (chunked && !clientHttp11)) {
@@ -379,9 +379,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
      * (HTTP handlers out, {@link TunnelHandler}s in). The backend connection is never pooled again.
      */
     private void startTunnel(ResponseHead head) {
-        responseStarted = true;
-        metrics.response(101);
-        context.health().success(backend);
         String protocol = head.upgrade() != null ? head.upgrade() : upgradeProtocol;
         ByteBuf lines = head.content();
         lines.writeBytes(UPGRADE_LINES).writeCharSequence(protocol, StandardCharsets.ISO_8859_1);

@@ -2,7 +2,6 @@ package io.gantry.proxy.forward;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -198,6 +197,6 @@ class ResponseReaderTest {
         Object m = ch.readInbound();
         assertTrue(m instanceof ByteBuf, String.valueOf(m));
         ((ByteBuf) m).release();
-        assertSame(null, ch.readInbound());
+        assertNull(ch.readInbound());
     }
 }

@@ -2,6 +2,7 @@ package io.gantry.scheduler.agent;
 
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
+import io.gantry.common.DaemonThreads;
 import io.gantry.common.Errors;
 import io.gantry.common.EtcdText;
 import io.gantry.common.LeaseRegistrar;
@@ -74,11 +75,7 @@ public final class Agent implements AutoCloseable {
 
     /** A pool of {@code threads} daemon threads for unit commands, shared by any number of agents. */
     public static ExecutorService workers(String name, int threads) {
-        return Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        return Executors.newFixedThreadPool(threads, DaemonThreads.named(name));
     }
 
     public Agent(Store store, LeaseRegistrar registrar, Driver driver, ExecutorService workers, Settings settings) {
