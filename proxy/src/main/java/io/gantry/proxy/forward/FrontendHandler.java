@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -70,6 +69,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private HttpMethod method;
     private boolean clientHttp11;
     private boolean requestHasBody;
+    private boolean requestChunked;
     private boolean requestComplete;
     private boolean bodyForwarded;
     private boolean headSent;
@@ -167,7 +167,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         method = req.method();
         // RFC 9112 §2.3: HTTP/1.2 and up are read as the highest 1.x we implement.
         clientHttp11 = req.protocolVersion().minorVersion() >= 1;
-        requestHasBody = HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+        requestChunked = HttpUtil.isTransferEncodingChunked(req);
+        requestHasBody = requestChunked || HttpUtil.getContentLength(req, 0L) > 0;
         requestComplete = false;
         bodyForwarded = false;
         responseStarted = false;
@@ -187,11 +188,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         upgradeProtocol = HeaderRewriter.upgradeRequested(req) ? req.headers().get(HttpHeaderNames.UPGRADE) : null;
-        req.setProtocolVersion(HttpVersion.HTTP_1_1); // backends always get HTTP/1.1, so their connections can be reused
-        HeaderRewriter.rewriteRequest(req, requestHasBody, clientAddress);
-        if (upgradeProtocol != null) {
-            HeaderRewriter.keepUpgrade(req.headers(), upgradeProtocol);
-        }
         tryNextBackend();
     }
 
@@ -241,11 +237,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backendHandler = ch.pipeline().get(BackendHandler.class);
         backendHandler.attach(this, method == HttpMethod.HEAD, !clientHttp11);
         ch.config().setAutoRead(true);
-        ch.write(request, ch.voidPromise());
+        ch.write(HeaderRewriter.requestHead(ch.alloc(), request, requestChunked, clientAddress, upgradeProtocol), ch.voidPromise());
         headSent = true;
         if (requestComplete) {
             // A retry of a request without body: its end was already read from the client.
-            ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+            if (requestChunked) {
+                ch.write(ChunkedBody.lastChunk(ch.alloc(), LastHttpContent.EMPTY_LAST_CONTENT), ch.voidPromise());
+            }
+            ch.flush();
         } else {
             if (HttpUtil.is100ContinueExpected(request)) {
                 ch.flush(); // the client waits for "100 Continue" before it sends the body
@@ -281,17 +280,33 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
+        writeBody(content);
         if (content instanceof LastHttpContent) {
             requestComplete = true;
-            backendChannel.writeAndFlush(content, backendChannel.voidPromise());
             return;
         }
-        backendChannel.writeAndFlush(content, backendChannel.voidPromise());
         if (backendChannel.isWritable()) {
             requestRead();
         } else {
             awaitingBackendWritable = true;
         }
+    }
+
+    /** Passes a piece of the request body on, framed for the backend, and flushes it. */
+    private void writeBody(HttpContent content) {
+        Channel ch = backendChannel;
+        if (requestChunked) {
+            ChunkedBody.writeChunk(ch, content.content().retain());
+            if (content instanceof LastHttpContent last) {
+                ch.write(ChunkedBody.lastChunk(ch.alloc(), last), ch.voidPromise());
+            }
+            content.release();
+        } else if (content.content().isReadable()) {
+            ch.write(content.content(), ch.voidPromise());
+        } else {
+            content.release();
+        }
+        ch.flush();
     }
 
     /** Stops forwarding a request whose body turned out bad: the backend connection is dropped unfinished. */
@@ -394,7 +409,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         // either side sent right after the upgrade), and those must meet a tunnel and no HTTP encoder.
         ChannelPipeline b = back.pipeline();
         ChannelPipeline p = front.pipeline();
-        b.remove("request-encoder");
         p.remove(RAW);
         b.addLast("tunnel", new TunnelHandler(front, () -> { }));
         p.addLast("tunnel", new TunnelHandler(back, metrics::connectionClosed));

@@ -1,52 +1,104 @@
 package io.gantry.proxy.forward;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Rewrites a request's headers as it crosses the proxy. Hop-by-hop headers (Connection and the headers
- * it names, Keep-Alive, TE, Trailer, Transfer-Encoding, Upgrade, Proxy-*) describe one connection and are
- * dropped; the body is re-framed for the next hop (chunked when its length is not known). Requests gain
- * X-Forwarded-For (appended), X-Forwarded-Proto and X-Forwarded-Host; Host passes through. (Responses
- * are not decoded: {@link ResponseReader} drops the same headers from the bytes.)
+ * Writes a decoded client request's head as the bytes a backend gets, rewritten in the same pass.
+ * Hop-by-hop headers (Connection and the headers it names, Keep-Alive, TE, Trailer, Transfer-Encoding,
+ * Upgrade, Proxy-*) describe one connection and are left out; the body is framed for the next hop
+ * (chunked when its length is not known); the request goes out as HTTP/1.1, so backend connections can
+ * be reused. X-Forwarded-For gains the client's address, X-Forwarded-Proto and X-Forwarded-Host are set;
+ * Host passes through. (Responses are not decoded: {@link ResponseReader} drops the same headers from
+ * the bytes.)
  */
 public final class HeaderRewriter {
 
-    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
-    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
-    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
-    private static final AsciiString HTTP = AsciiString.cached("http");
-    private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+    private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+
+    private static final byte[] HTTP_1_1 = bytes(" HTTP/1.1\r\n");
+    private static final byte[] CHUNKED = bytes("Transfer-Encoding: chunked\r\n");
+    private static final byte[] UPGRADE = bytes("Connection: upgrade\r\nUpgrade: ");
+    private static final byte[] FORWARDED_FOR = bytes("X-Forwarded-For: ");
+    private static final byte[] FORWARDED_PROTO_HTTP = bytes("X-Forwarded-Proto: http\r\n");
+    private static final byte[] FORWARDED_HOST = bytes("X-Forwarded-Host: ");
+    private static final short COLON_SPACE = (':' << 8) | ' ';
+    private static final short COMMA_SPACE = (',' << 8) | ' ';
+    private static final short CRLF = ('\r' << 8) | '\n';
 
     private HeaderRewriter() {
     }
 
     /**
-     * Prepares a client request for a backend.
+     * The head to send a backend for {@code request}.
      *
-     * @param hasBody whether the request carries a body (it is sent chunked unless its length is known)
+     * @param chunked the body is sent in chunks (its length is not known)
      * @param clientAddress the client's IP, appended to X-Forwarded-For
+     * @param upgrade the protocol the client asks to switch to, kept for the next hop; null for none
      */
-    public static void rewriteRequest(HttpRequest request, boolean hasBody, String clientAddress) {
+    public static ByteBuf requestHead(ByteBufAllocator alloc, HttpRequest request, boolean chunked, String clientAddress,
+            String upgrade) {
         HttpHeaders h = request.headers();
-        removeHopByHop(h);
-        frame(h, hasBody);
-        String forwardedFor = h.get(X_FORWARDED_FOR);
-        h.set(X_FORWARDED_FOR, forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
-        h.set(X_FORWARDED_PROTO, HTTP);
+        List<String> connection = h.contains(HttpHeaderNames.CONNECTION) ? h.getAll(HttpHeaderNames.CONNECTION) : null;
+        ByteBuf out = alloc.buffer(512);
+        ByteBufUtil.writeAscii(out, request.method().asciiName());
+        out.writeByte(' ');
+        ByteBufUtil.writeAscii(out, request.uri());
+        out.writeBytes(HTTP_1_1);
+        boolean forwardedFor = false;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            if (isHopByHop(name) || (connection != null && namedIn(connection, name))) {
+                continue;
+            }
+            if (isForwarded(name)) {
+                forwardedFor |= AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_FOR);
+                continue;
+            }
+            ByteBufUtil.writeAscii(out, name);
+            out.writeShort(COLON_SPACE);
+            ByteBufUtil.writeAscii(out, e.getValue());
+            out.writeShort(CRLF);
+        }
+        if (chunked) {
+            out.writeBytes(CHUNKED);
+        }
+        if (upgrade != null) {
+            out.writeBytes(UPGRADE);
+            ByteBufUtil.writeAscii(out, upgrade);
+            out.writeShort(CRLF);
+        }
+        out.writeBytes(FORWARDED_FOR);
+        if (forwardedFor) {
+            for (String earlier : h.getAll(X_FORWARDED_FOR)) {
+                ByteBufUtil.writeAscii(out, earlier);
+                out.writeShort(COMMA_SPACE);
+            }
+        }
+        ByteBufUtil.writeAscii(out, clientAddress);
+        out.writeShort(CRLF);
+        out.writeBytes(FORWARDED_PROTO_HTTP);
         String host = h.get(HttpHeaderNames.HOST);
         if (host != null) {
-            h.set(X_FORWARDED_HOST, host);
-        } else {
-            h.remove(X_FORWARDED_HOST);
+            out.writeBytes(FORWARDED_HOST);
+            ByteBufUtil.writeAscii(out, host);
+            out.writeShort(CRLF);
         }
+        out.writeShort(CRLF);
+        return out;
     }
 
     /** Whether the client asks to switch protocols: an Upgrade header that Connection names. */
@@ -55,43 +107,7 @@ public final class HeaderRewriter {
         return h.contains(HttpHeaderNames.UPGRADE) && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
-    /** Puts back the two hop-by-hop headers an upgrade needs on the next hop. */
-    public static void keepUpgrade(HttpHeaders h, String protocol) {
-        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-        h.set(HttpHeaderNames.UPGRADE, protocol);
-    }
-
-    private static void frame(HttpHeaders h, boolean hasBody) {
-        if (hasBody && !h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
-            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-    }
-
-    /**
-     * Drops the hop-by-hop headers in one pass over the headers: the fixed ones, every {@code Proxy-*}
-     * header, and the ones {@code Connection} names. Allocates nothing when there are none.
-     */
-    static void removeHopByHop(HttpHeaders h) {
-        List<CharSequence> doomed = null;
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            CharSequence name = e.getKey();
-            if (!isHopByHop(name)) {
-                continue;
-            }
-            doomed = add(doomed, name);
-            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)) {
-                doomed = addNamedByConnection(doomed, e.getValue());
-            }
-        }
-        if (doomed != null) {
-            for (CharSequence name : doomed) {
-                h.remove(name);
-            }
-        }
-    }
-
-    private static boolean isHopByHop(CharSequence name) {
+    static boolean isHopByHop(CharSequence name) {
         return switch (name.length()) {
             case 2 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE);
             case 7 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRAILER)
@@ -103,46 +119,52 @@ public final class HeaderRewriter {
         };
     }
 
-    /** The header names a Connection value lists, except the two the next hop needs to read the message. */
-    private static List<CharSequence> addNamedByConnection(List<CharSequence> doomed, CharSequence value) {
-        int i = 0;
-        int n = value.length();
-        while (i < n) {
-            int comma = i;
-            while (comma < n && value.charAt(comma) != ',') {
-                comma++;
-            }
-            int from = i;
-            int to = comma;
-            while (from < to && isSpace(value.charAt(from))) {
-                from++;
-            }
-            while (to > from && isSpace(value.charAt(to - 1))) {
-                to--;
-            }
-            CharSequence token = value.subSequence(from, to);
-            if (to > from && !isKeptOrMeaningless(token)) {
-                doomed = add(doomed, token);
-            }
-            i = comma + 1;
-        }
-        return doomed;
+    /** The X-Forwarded-* headers the proxy writes itself. */
+    private static boolean isForwarded(CharSequence name) {
+        return switch (name.length()) {
+            case 15 -> AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_FOR);
+            case 16 -> AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_HOST);
+            case 17 -> AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_PROTO);
+            default -> false;
+        };
     }
 
-    private static boolean isKeptOrMeaningless(CharSequence token) {
-        return AsciiString.contentEqualsIgnoreCase(token, HttpHeaderValues.CLOSE)
-                || AsciiString.contentEqualsIgnoreCase(token, HttpHeaderValues.KEEP_ALIVE) // removed anyway
-                || AsciiString.contentEqualsIgnoreCase(token, HttpHeaderNames.HOST)
-                || AsciiString.contentEqualsIgnoreCase(token, HttpHeaderNames.CONTENT_LENGTH);
+    /**
+     * Whether a Connection value lists {@code name}; never for the headers the next hop needs to read
+     * the message (Host, Content-Length).
+     */
+    private static boolean namedIn(List<String> connection, CharSequence name) {
+        if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)
+                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)) {
+            return false;
+        }
+        for (String value : connection) {
+            int i = 0;
+            int n = value.length();
+            while (i < n) {
+                int comma = value.indexOf(',', i);
+                int to = comma < 0 ? n : comma;
+                int from = i;
+                while (from < to && isSpace(value.charAt(from))) {
+                    from++;
+                }
+                while (to > from && isSpace(value.charAt(to - 1))) {
+                    to--;
+                }
+                if (to - from == name.length() && AsciiString.regionMatches(value, true, from, name, 0, name.length())) {
+                    return true;
+                }
+                i = comma < 0 ? n : comma + 1;
+            }
+        }
+        return false;
     }
 
     private static boolean isSpace(char c) {
         return c == ' ' || c == '\t';
     }
 
-    private static List<CharSequence> add(List<CharSequence> list, CharSequence name) {
-        List<CharSequence> l = list == null ? new ArrayList<>(4) : list;
-        l.add(name);
-        return l;
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

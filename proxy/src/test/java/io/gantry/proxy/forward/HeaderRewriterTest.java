@@ -3,33 +3,72 @@ package io.gantry.proxy.forward;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class HeaderRewriterTest {
 
     private static HttpRequest request() {
-        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/a?b=c");
         r.headers().set("Host", "example.com");
         return r;
+    }
+
+    /** The head as a backend reads it. */
+    private static HttpRequest sent(HttpRequest r, boolean chunked, String upgrade) {
+        ByteBuf head = HeaderRewriter.requestHead(ByteBufAllocator.DEFAULT, r, chunked, "10.1.1.1", upgrade);
+        EmbeddedChannel backend = new EmbeddedChannel(new HttpRequestDecoder());
+        backend.writeInbound(head);
+        HttpRequest decoded = backend.readInbound();
+        assertTrue(decoded.decoderResult().isSuccess(), decoded.decoderResult().toString());
+        Object rest;
+        while ((rest = backend.readInbound()) != null) {
+            ReferenceCountUtil.release(rest);
+        }
+        backend.finishAndReleaseAll();
+        return decoded;
+    }
+
+    @Test
+    void requestLineKeepsMethodAndTargetAndSpeaksHttp11() {
+        HttpRequest out = sent(request(), false, null);
+        assertEquals(HttpMethod.GET, out.method());
+        assertEquals("/a?b=c", out.uri());
+        assertEquals(HttpVersion.HTTP_1_1, out.protocolVersion());
+    }
+
+    @Test
+    void headIsWrittenOnceInWireFormat() {
+        ByteBuf head = HeaderRewriter.requestHead(ByteBufAllocator.DEFAULT, request(), false, "10.1.1.1", null);
+        try {
+            assertEquals("GET /a?b=c HTTP/1.1\r\nHost: example.com\r\nX-Forwarded-For: 10.1.1.1\r\n"
+                    + "X-Forwarded-Proto: http\r\nX-Forwarded-Host: example.com\r\n\r\n", head.toString(StandardCharsets.US_ASCII));
+        } finally {
+            head.release();
+        }
     }
 
     @Test
     void hopByHopHeadersAndTheOnesConnectionNamesAreDropped() {
         HttpRequest r = request();
-        r.headers().set("Connection", "keep-alive, X-Hop")
-                .set("X-Hop", "1").set("Keep-Alive", "timeout=5").set("TE", "trailers").set("Trailer", "X")
+        r.headers().set("Connection", "keep-alive, X-Hop").add("Connection", "x-other")
+                .set("X-Hop", "1").set("X-Other", "2").set("Keep-Alive", "timeout=5").set("TE", "trailers").set("Trailer", "X")
                 .set("Upgrade", "websocket").set("Proxy-Authorization", "Basic x").set("Proxy-Connection", "keep-alive")
                 .set("X-End", "kept");
-        HeaderRewriter.rewriteRequest(r, false, "10.1.1.1");
-        HttpHeaders h = r.headers();
-        for (String gone : new String[] {"Connection", "X-Hop", "Keep-Alive", "TE", "Trailer", "Upgrade",
+        HttpHeaders h = sent(r, false, null).headers();
+        for (String gone : new String[] {"Connection", "X-Hop", "X-Other", "Keep-Alive", "TE", "Trailer", "Upgrade",
                 "Proxy-Authorization", "Proxy-Connection", "Transfer-Encoding"}) {
             assertFalse(h.contains(gone), gone);
         }
@@ -38,33 +77,44 @@ class HeaderRewriterTest {
     }
 
     @Test
-    void connectionCannotStripHost() {
+    void connectionCannotStripHostOrContentLength() {
         HttpRequest r = request();
-        r.headers().set("Connection", "Host");
-        HeaderRewriter.rewriteRequest(r, false, "10.1.1.1");
-        assertEquals("example.com", r.headers().get("Host"));
+        r.headers().set("Connection", "Host, Content-Length").set("Content-Length", "0");
+        HttpHeaders h = sent(r, false, null).headers();
+        assertEquals("example.com", h.get("Host"));
+        assertEquals("0", h.get("Content-Length"));
     }
 
     @Test
     void forwardedHeadersAreAppendedAndSet() {
         HttpRequest r = request();
-        r.headers().set("X-Forwarded-For", "1.2.3.4").set("X-Forwarded-Proto", "https").set("X-Forwarded-Host", "spoof");
-        HeaderRewriter.rewriteRequest(r, false, "10.1.1.1");
-        assertEquals("1.2.3.4, 10.1.1.1", r.headers().get("X-Forwarded-For"));
-        assertEquals("http", r.headers().get("X-Forwarded-Proto"));
-        assertEquals("example.com", r.headers().get("X-Forwarded-Host"));
+        r.headers().add("X-Forwarded-For", "1.2.3.4").add("x-forwarded-for", "5.6.7.8")
+                .set("X-Forwarded-Proto", "https").set("X-Forwarded-Host", "spoof");
+        HttpHeaders h = sent(r, false, null).headers();
+        assertEquals(java.util.List.of("1.2.3.4, 5.6.7.8, 10.1.1.1"), h.getAll("X-Forwarded-For"));
+        assertEquals(java.util.List.of("http"), h.getAll("X-Forwarded-Proto"));
+        assertEquals(java.util.List.of("example.com"), h.getAll("X-Forwarded-Host"));
     }
 
     @Test
     void bodyOfUnknownLengthIsSentChunked() {
         HttpRequest r = request();
-        r.headers().set("Transfer-Encoding", "chunked");
-        HeaderRewriter.rewriteRequest(r, true, "10.1.1.1");
-        assertEquals("chunked", r.headers().get("Transfer-Encoding"));
+        r.headers().set("Transfer-Encoding", "gzip, chunked");
+        assertEquals("chunked", sent(r, true, null).headers().get("Transfer-Encoding"));
 
         HttpRequest sized = request();
         sized.headers().set("Content-Length", "5");
-        HeaderRewriter.rewriteRequest(sized, true, "10.1.1.1");
-        assertNull(sized.headers().get("Transfer-Encoding"));
+        HttpHeaders h = sent(sized, false, null).headers();
+        assertNull(h.get("Transfer-Encoding"));
+        assertEquals("5", h.get("Content-Length"));
+    }
+
+    @Test
+    void anUpgradeKeepsItsTwoHopByHopHeaders() {
+        HttpRequest r = request();
+        r.headers().set("Connection", "Upgrade").set("Upgrade", "websocket");
+        HttpHeaders h = sent(r, false, "websocket").headers();
+        assertEquals("upgrade", h.get("Connection"));
+        assertEquals("websocket", h.get("Upgrade"));
     }
 }

@@ -1,0 +1,56 @@
+package io.gantry.proxy.forward;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Frames a request body in chunked transfer coding for a backend, as the decoder took the client's
+ * framing off: each piece becomes a chunk, and the end a last chunk with the client's trailer fields.
+ */
+final class ChunkedBody {
+
+    private static final ByteBuf CRLF = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(2).writeByte('\r').writeByte('\n')).asReadOnly();
+    private static final short COLON_SPACE = (':' << 8) | ' ';
+    private static final short CRLF_SHORT = ('\r' << 8) | '\n';
+
+    private ChunkedBody() {
+    }
+
+    /** Writes {@code piece} to {@code backend} as one chunk (nothing for an empty piece); it is released. */
+    static void writeChunk(Channel backend, ByteBuf piece) {
+        int size = piece.readableBytes();
+        if (size == 0) {
+            piece.release();
+            return;
+        }
+        ByteBuf head = backend.alloc().buffer(10);
+        ByteBufUtil.writeAscii(head, Integer.toHexString(size));
+        head.writeShort(CRLF_SHORT);
+        backend.write(head, backend.voidPromise());
+        backend.write(piece, backend.voidPromise());
+        backend.write(CRLF.duplicate(), backend.voidPromise());
+    }
+
+    /** The last chunk, with the trailer fields of {@code last} (it is not released). */
+    static ByteBuf lastChunk(ByteBufAllocator alloc, LastHttpContent last) {
+        ByteBuf out = alloc.buffer(5);
+        out.writeByte('0').writeShort(CRLF_SHORT);
+        HttpHeaders trailers = last.trailingHeaders();
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = trailers.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            ByteBufUtil.writeAscii(out, e.getKey());
+            out.writeShort(COLON_SPACE);
+            ByteBufUtil.writeAscii(out, e.getValue());
+            out.writeShort(CRLF_SHORT);
+        }
+        return out.writeShort(CRLF_SHORT);
+    }
+}
