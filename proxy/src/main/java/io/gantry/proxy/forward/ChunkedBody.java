@@ -18,7 +18,6 @@ final class ChunkedBody {
 
     private static final ByteBuf CRLF = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(2).writeByte('\r').writeByte('\n')).asReadOnly();
-    private static final short COLON_SPACE = (':' << 8) | ' ';
     private static final short CRLF_SHORT = ('\r' << 8) | '\n';
 
     private ChunkedBody() {
@@ -46,10 +45,7 @@ final class ChunkedBody {
         HttpHeaders trailers = last.trailingHeaders();
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = trailers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
-            ByteBufUtil.writeAscii(out, e.getKey());
-            out.writeShort(COLON_SPACE);
-            ByteBufUtil.writeAscii(out, e.getValue());
-            out.writeShort(CRLF_SHORT);
+            HeaderRewriter.writeField(out, e.getKey(), e.getValue());
         }
         return out.writeShort(CRLF_SHORT);
     }

@@ -68,10 +68,7 @@ public final class HeaderRewriter {
                 forwardedFor |= AsciiString.contentEqualsIgnoreCase(name, X_FORWARDED_FOR);
                 continue;
             }
-            ByteBufUtil.writeAscii(out, name);
-            out.writeShort(COLON_SPACE);
-            ByteBufUtil.writeAscii(out, e.getValue());
-            out.writeShort(CRLF);
+            writeField(out, name, e.getValue());
         }
         if (chunked) {
             out.writeBytes(CHUNKED);
@@ -99,6 +96,14 @@ public final class HeaderRewriter {
         }
         out.writeShort(CRLF);
         return out;
+    }
+
+    /** Writes one header field line, {@code name: value} and CRLF, as the client sent it. */
+    static void writeField(ByteBuf out, CharSequence name, CharSequence value) {
+        ByteBufUtil.writeAscii(out, name);
+        out.writeShort(COLON_SPACE);
+        ByteBufUtil.writeAscii(out, value);
+        out.writeShort(CRLF);
     }
 
     /** Whether the client asks to switch protocols: an Upgrade header that Connection names. */
