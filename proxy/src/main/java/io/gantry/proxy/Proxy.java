@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class Proxy implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Proxy.class);
+    private static final long STOP_WAIT_SECONDS = 10;
 
     private final ProxyConfig config;
     private final ProxyMetrics metrics = new ProxyMetrics();
@@ -112,6 +113,9 @@ public final class Proxy implements AutoCloseable {
     private void shutdownNow() {
         admin.close();
         source.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // Bounded: a stop must end even if an event loop never reports its termination.
+        if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            log.warn("event loops did not stop within {} s; stopping without them", STOP_WAIT_SECONDS);
+        }
     }
 }
