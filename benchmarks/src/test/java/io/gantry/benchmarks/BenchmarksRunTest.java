@@ -27,7 +27,7 @@ class BenchmarksRunTest {
                 .measurementTime(TimeValue.milliseconds(200))
                 .shouldFailOnError(true)
                 .build()).run();
-        // selection: 2 x 2 pool sizes; etcd change: 1; forwarding: 2 x 2 sizes x 2 transports; header rewrites: 2
+        // selection: 2 x 2 pool sizes; etcd change: 1; forwarding: 2 x 2 sizes x 2 transports; request head: 1
         assertEquals(14, results.size());
         for (RunResult r : results) {
             double score = r.getPrimaryResult().getScore();

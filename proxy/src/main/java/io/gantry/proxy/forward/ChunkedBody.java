@@ -16,9 +16,9 @@ import java.util.Map;
  */
 final class ChunkedBody {
 
-    private static final ByteBuf CRLF = Unpooled.unreleasableBuffer(
-            Unpooled.directBuffer(2).writeByte('\r').writeByte('\n')).asReadOnly();
-    private static final short CRLF_SHORT = ('\r' << 8) | '\n';
+    /** What ends a chunk's data; shared, so each write takes a duplicate. */
+    private static final ByteBuf CHUNK_END = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(2).writeShort(HeaderRewriter.CRLF)).asReadOnly();
 
     private ChunkedBody() {
     }
@@ -32,21 +32,21 @@ final class ChunkedBody {
         }
         ByteBuf head = backend.alloc().buffer(10);
         ByteBufUtil.writeAscii(head, Integer.toHexString(size));
-        head.writeShort(CRLF_SHORT);
+        head.writeShort(HeaderRewriter.CRLF);
         backend.write(head, backend.voidPromise());
         backend.write(piece, backend.voidPromise());
-        backend.write(CRLF.duplicate(), backend.voidPromise());
+        backend.write(CHUNK_END.duplicate(), backend.voidPromise());
     }
 
     /** The last chunk, with the trailer fields of {@code last} (it is not released). */
     static ByteBuf lastChunk(ByteBufAllocator alloc, LastHttpContent last) {
         ByteBuf out = alloc.buffer(5);
-        out.writeByte('0').writeShort(CRLF_SHORT);
+        out.writeByte('0').writeShort(HeaderRewriter.CRLF);
         HttpHeaders trailers = last.trailingHeaders();
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = trailers.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             HeaderRewriter.writeField(out, e.getKey(), e.getValue());
         }
-        return out.writeShort(CRLF_SHORT);
+        return out.writeShort(HeaderRewriter.CRLF);
     }
 }

@@ -296,11 +296,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void writeBody(HttpContent content) {
         Channel ch = backendChannel;
         if (requestChunked) {
-            ChunkedBody.writeChunk(ch, content.content().retain());
+            ChunkedBody.writeChunk(ch, content.content()); // the content's one buffer, released when written
             if (content instanceof LastHttpContent last) {
-                ch.write(ChunkedBody.lastChunk(ch.alloc(), last), ch.voidPromise());
+                ch.write(ChunkedBody.lastChunk(ch.alloc(), last), ch.voidPromise()); // trailers are not reference counted
             }
-            content.release();
         } else if (content.content().isReadable()) {
             ch.write(content.content(), ch.voidPromise());
         } else {

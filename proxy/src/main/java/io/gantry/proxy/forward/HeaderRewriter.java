@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ public final class HeaderRewriter {
     private static final byte[] FORWARDED_HOST = bytes("X-Forwarded-Host: ");
     private static final short COLON_SPACE = (':' << 8) | ' ';
     private static final short COMMA_SPACE = (',' << 8) | ' ';
-    private static final short CRLF = ('\r' << 8) | '\n';
+    static final short CRLF = ('\r' << 8) | '\n';
 
     private HeaderRewriter() {
     }
@@ -51,7 +52,7 @@ public final class HeaderRewriter {
     public static ByteBuf requestHead(ByteBufAllocator alloc, HttpRequest request, boolean chunked, String clientAddress,
             String upgrade) {
         HttpHeaders h = request.headers();
-        List<String> connection = h.contains(HttpHeaderNames.CONNECTION) ? h.getAll(HttpHeaderNames.CONNECTION) : null;
+        List<CharSequence> named = h.contains(HttpHeaderNames.CONNECTION) ? namedByConnection(h) : null;
         ByteBuf out = alloc.buffer(512);
         ByteBufUtil.writeAscii(out, request.method().asciiName());
         out.writeByte(' ');
@@ -61,7 +62,7 @@ public final class HeaderRewriter {
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
-            if (isHopByHop(name) || (connection != null && namedIn(connection, name))) {
+            if (isHopByHop(name) || (named != null && containsIgnoreCase(named, name))) {
                 continue;
             }
             if (isForwarded(name)) {
@@ -112,7 +113,7 @@ public final class HeaderRewriter {
         return h.contains(HttpHeaderNames.UPGRADE) && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
-    static boolean isHopByHop(CharSequence name) {
+    private static boolean isHopByHop(CharSequence name) {
         return switch (name.length()) {
             case 2 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE);
             case 7 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRAILER)
@@ -135,18 +136,15 @@ public final class HeaderRewriter {
     }
 
     /**
-     * Whether a Connection value lists {@code name}; never for the headers the next hop needs to read
-     * the message (Host, Content-Length).
+     * The header names the Connection values list, read once per request; null when they name none
+     * but the options (close, keep-alive) and the headers the next hop needs to read the message (Host,
+     * Content-Length), as a browser's {@code Connection: keep-alive} does.
      */
-    private static boolean namedIn(List<String> connection, CharSequence name) {
-        if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)
-                || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)) {
-            return false;
-        }
-        for (String value : connection) {
-            int i = 0;
+    private static List<CharSequence> namedByConnection(HttpHeaders h) {
+        List<CharSequence> named = null;
+        for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
             int n = value.length();
-            while (i < n) {
+            for (int i = 0; i < n; ) {
                 int comma = value.indexOf(',', i);
                 int to = comma < 0 ? n : comma;
                 int from = i;
@@ -156,10 +154,30 @@ public final class HeaderRewriter {
                 while (to > from && isSpace(value.charAt(to - 1))) {
                     to--;
                 }
-                if (to - from == name.length() && AsciiString.regionMatches(value, true, from, name, 0, name.length())) {
-                    return true;
+                CharSequence token = value.subSequence(from, to);
+                if (to > from && !isKeptOrOption(token)) {
+                    if (named == null) {
+                        named = new ArrayList<>(4);
+                    }
+                    named.add(token);
                 }
                 i = comma < 0 ? n : comma + 1;
+            }
+        }
+        return named;
+    }
+
+    private static boolean isKeptOrOption(CharSequence token) {
+        return AsciiString.contentEqualsIgnoreCase(token, HttpHeaderValues.CLOSE)
+                || AsciiString.contentEqualsIgnoreCase(token, HttpHeaderValues.KEEP_ALIVE)
+                || AsciiString.contentEqualsIgnoreCase(token, HttpHeaderNames.HOST)
+                || AsciiString.contentEqualsIgnoreCase(token, HttpHeaderNames.CONTENT_LENGTH);
+    }
+
+    private static boolean containsIgnoreCase(List<CharSequence> names, CharSequence name) {
+        for (CharSequence n : names) {
+            if (AsciiString.contentEqualsIgnoreCase(n, name)) {
+                return true;
             }
         }
         return false;

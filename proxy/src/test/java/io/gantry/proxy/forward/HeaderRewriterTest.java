@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HeaderRewriterTest {
@@ -91,9 +92,9 @@ class HeaderRewriterTest {
         r.headers().add("X-Forwarded-For", "1.2.3.4").add("x-forwarded-for", "5.6.7.8")
                 .set("X-Forwarded-Proto", "https").set("X-Forwarded-Host", "spoof");
         HttpHeaders h = sent(r, false, null).headers();
-        assertEquals(java.util.List.of("1.2.3.4, 5.6.7.8, 10.1.1.1"), h.getAll("X-Forwarded-For"));
-        assertEquals(java.util.List.of("http"), h.getAll("X-Forwarded-Proto"));
-        assertEquals(java.util.List.of("example.com"), h.getAll("X-Forwarded-Host"));
+        assertEquals(List.of("1.2.3.4, 5.6.7.8, 10.1.1.1"), h.getAll("X-Forwarded-For"));
+        assertEquals(List.of("http"), h.getAll("X-Forwarded-Proto"));
+        assertEquals(List.of("example.com"), h.getAll("X-Forwarded-Host"));
     }
 
     @Test
