@@ -4,23 +4,23 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as every Gantry flag and config file reads them: {@code 500ms}, {@code 10s}, {@code 1m}, {@code 2h}. */
+/** Durations as every Gantry flag and config file reads them: {@code 500ms}, {@code 10s}, {@code 1m}, {@code 2h}, {@code 365d}. */
 public final class Durations {
 
-    private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private Durations() {
     }
 
     /**
-     * Parses a whole number followed by a unit ({@code ms}, {@code s}, {@code m}, {@code h}).
+     * Parses a whole number followed by a unit ({@code ms}, {@code s}, {@code m}, {@code h}, {@code d}).
      *
      * @throws IllegalArgumentException naming the text when it is not such a duration
      */
     public static Duration parse(String text) {
         Matcher m = FORMAT.matcher(text == null ? "" : text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 10s, 1m or 2h");
+            throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 10s, 1m, 2h or 365d");
         }
         long n;
         try {
@@ -32,13 +32,17 @@ public final class Durations {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
         };
     }
 
     /** The shortest text {@link #parse} reads back as the same duration. */
     public static String format(Duration d) {
         long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms != 0) {
+            return ms / 86_400_000 + "d";
+        }
         if (ms % 3_600_000 == 0 && ms != 0) {
             return ms / 3_600_000 + "h";
         }

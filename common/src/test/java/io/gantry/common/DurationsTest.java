@@ -14,6 +14,7 @@ class DurationsTest {
         assertEquals(Duration.ofSeconds(10), Durations.parse("10s"));
         assertEquals(Duration.ofMinutes(1), Durations.parse("1m"));
         assertEquals(Duration.ofHours(2), Durations.parse("2h"));
+        assertEquals(Duration.ofDays(365), Durations.parse("365d"));
     }
 
     @Test

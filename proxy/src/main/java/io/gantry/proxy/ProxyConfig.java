@@ -4,6 +4,8 @@ import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.ServiceKeys;
 import io.gantry.proxy.server.Transport;
+import io.gantry.proxy.tls.TlsSettings;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,7 +13,13 @@ import java.util.List;
  * Everything the proxy is told, immutable. {@link #builder()} holds every default in one place; the
  * command line and config file only override them.
  *
- * @param listen where clients connect
+ * @param listen where clients connect over cleartext HTTP, or null for an HTTPS listener alone
+ * @param tlsListen where clients connect over HTTPS, or null for none
+ * @param tls how the HTTPS listener terminates TLS (certificates, protocols, ciphers); null without {@code tlsListen}
+ * @param httpRedirect whether the cleartext listener answers 308 to https (ACME challenges still proxied)
+ * @param hsts the max-age of {@code Strict-Transport-Security} on HTTPS responses, or null for none
+ * @param backendTls whether the static {@code backends} are reached over TLS
+ * @param backendCa the CA certificates (PEM) that backend certificates are verified against, or null for the system's
  * @param admin where {@code /status} and {@code /metrics} are served
  * @param etcd where backends are read from, or null with {@code backends}
  * @param prefix the etcd prefix whose keys are the backends
@@ -36,6 +44,12 @@ import java.util.List;
  */
 public record ProxyConfig(
         HostPort listen,
+        HostPort tlsListen,
+        TlsSettings tls,
+        boolean httpRedirect,
+        Duration hsts,
+        boolean backendTls,
+        Path backendCa,
         HostPort admin,
         EtcdSettings etcd,
         String prefix,
@@ -67,6 +81,26 @@ public record ProxyConfig(
         if (etcd != null && !backends.isEmpty()) {
             throw new IllegalArgumentException("--etcd and --backend exclude each other: backends come from one source");
         }
+        if (listen == null && tlsListen == null) {
+            throw new IllegalArgumentException("nothing to listen on: give --listen HOST:PORT or --tls-listen HOST:PORT");
+        }
+        if ((tlsListen == null) != (tls == null)) {
+            throw new IllegalArgumentException(tlsListen == null
+                    ? "--tls-cert, --tls-dir and --tls-etcd-prefix need --tls-listen HOST:PORT"
+                    : "--tls-listen needs certificates: give --tls-cert FILE --tls-key FILE, --tls-dir DIR or --tls-etcd-prefix PREFIX");
+        }
+        if (httpRedirect && (listen == null || tlsListen == null)) {
+            throw new IllegalArgumentException("--http-redirect needs both --listen (where it answers) and --tls-listen (where it sends)");
+        }
+        if (hsts != null && tlsListen == null) {
+            throw new IllegalArgumentException("--hsts needs --tls-listen: it is sent on HTTPS responses only");
+        }
+        if (tls != null && tls.etcdPrefix() != null && etcd == null) {
+            throw new IllegalArgumentException("--tls-etcd-prefix needs --etcd URL to read certificates from");
+        }
+        if (backendTls && backends.isEmpty()) {
+            throw new IllegalArgumentException("--backend-tls applies to --backend lists; a backend in etcd says {\"tls\":true} itself");
+        }
         Transport.requireKnown(transport);
         positive("event-loops", eventLoops);
         positive("tries", tries);
@@ -95,6 +129,12 @@ public record ProxyConfig(
     /** A builder holding the defaults; each setter overrides one. */
     public static final class Builder {
         private HostPort listen = new HostPort("0.0.0.0", 8080);
+        private HostPort tlsListen;
+        private TlsSettings tls;
+        private boolean httpRedirect;
+        private Duration hsts;
+        private boolean backendTls;
+        private Path backendCa;
         private HostPort admin = new HostPort("127.0.0.1", 9090);
         private EtcdSettings etcd;
         private String prefix = ServiceKeys.DEFAULT_PREFIX;
@@ -118,6 +158,12 @@ public record ProxyConfig(
         private Duration failTimeout = Duration.ofSeconds(10);
 
         public Builder listen(HostPort v) { listen = v; return this; }
+        public Builder tlsListen(HostPort v) { tlsListen = v; return this; }
+        public Builder tls(TlsSettings v) { tls = v; return this; }
+        public Builder httpRedirect(boolean v) { httpRedirect = v; return this; }
+        public Builder hsts(Duration v) { hsts = v; return this; }
+        public Builder backendTls(boolean v) { backendTls = v; return this; }
+        public Builder backendCa(Path v) { backendCa = v; return this; }
         public Builder admin(HostPort v) { admin = v; return this; }
         public Builder etcd(EtcdSettings v) { etcd = v; return this; }
         public Builder prefix(String v) { prefix = v; return this; }
@@ -141,7 +187,7 @@ public record ProxyConfig(
         public Builder failTimeout(Duration v) { failTimeout = v; return this; }
 
         public ProxyConfig build() {
-            return new ProxyConfig(listen, admin, etcd, prefix, backends, transport, eventLoops, connectTimeout, responseTimeout,
+            return new ProxyConfig(listen, tlsListen, tls, httpRedirect, hsts, backendTls, backendCa, admin, etcd, prefix, backends, transport, eventLoops, connectTimeout, responseTimeout,
                     clientIdleTimeout, poolIdleTimeout, maxIdlePerBackend, tries, shutdownTimeout, maxInitialLineLength,
                     maxHeaderSize, maxHeaderCount, maxBodySize, clientHeaderTimeout, maxConnections, maxFails, failTimeout);
         }

@@ -4,6 +4,7 @@ import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.cli.CommandLines;
 import io.gantry.common.cli.Shutdown;
+import io.gantry.proxy.tls.TlsSettings;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,39 @@ public final class ProxyMain implements Callable<Integer> {
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Where clients connect (default 0.0.0.0:8080).")
     HostPort listen;
+
+    @Option(names = "--tls-listen", paramLabel = "HOST:PORT", description = "Where clients connect over HTTPS; alone, or beside --listen.")
+    HostPort tlsListen;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "A PEM certificate chain (leaf first); repeatable, each with its --tls-key. The first is the default.")
+    List<Path> tlsCerts;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key (PKCS#8, PKCS#1 or SEC1) of the --tls-cert in the same position.")
+    List<Path> tlsKeys;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR", description = "Certificates in certbot's layout: DIR/<name>/fullchain.pem and privkey.pem; repeatable.")
+    List<Path> tlsDirs;
+
+    @Option(names = "--tls-etcd-prefix", paramLabel = "PREFIX", description = "etcd prefix of certificates shared by every node: JSON {\"cert\": PEM, \"key\": PEM} per key (e.g. /gantry/tls/).")
+    String tlsEtcdPrefix;
+
+    @Option(names = "--tls-protocols", paramLabel = "LIST", split = ",", description = "TLS versions offered (default TLSv1.2,TLSv1.3).")
+    List<String> tlsProtocols;
+
+    @Option(names = "--tls-ciphers", paramLabel = "LIST", split = ",", description = "Cipher suites offered (default: Mozilla's intermediate list).")
+    List<String> tlsCiphers;
+
+    @Option(names = "--http-redirect", description = "The cleartext listener answers 308 to https://, except /.well-known/acme-challenge/.")
+    Boolean httpRedirect;
+
+    @Option(names = "--hsts", paramLabel = "DURATION", description = "Adds Strict-Transport-Security with this max-age to HTTPS responses (e.g. 365d).")
+    Duration hsts;
+
+    @Option(names = "--backend-tls", description = "Reach the --backend list over TLS (verified, with SNI).")
+    Boolean backendTls;
+
+    @Option(names = "--backend-ca", paramLabel = "FILE", description = "CA certificates (PEM) that backend certificates are verified against (default: the system's).")
+    Path backendCa;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Where /status and /metrics are served (default 127.0.0.1:9090).")
     HostPort admin;
@@ -103,6 +137,19 @@ public final class ProxyMain implements Callable<Integer> {
     ProxyConfig toConfig() {
         ProxyConfig.Builder b = ProxyConfig.builder();
         set(listen, b::listen);
+        if (tlsListen != null) {
+            b.tlsListen(tlsListen);
+            if (listen == null) {
+                b.listen(null); // --tls-listen alone: no cleartext listener
+            }
+        }
+        if (tlsListen != null || tlsCerts != null || tlsKeys != null || tlsDirs != null || tlsEtcdPrefix != null) {
+            b.tls(tlsSettings());
+        }
+        set(httpRedirect, b::httpRedirect);
+        set(hsts, b::hsts);
+        set(backendTls, b::backendTls);
+        set(backendCa, b::backendCa);
         set(admin, b::admin);
         set(etcd, b::etcd);
         set(prefix, b::prefix);
@@ -127,6 +174,16 @@ public final class ProxyMain implements Callable<Integer> {
         return b.build();
     }
 
+    private TlsSettings tlsSettings() {
+        return new TlsSettings(TlsSettings.pair(orEmpty(tlsCerts), orEmpty(tlsKeys)), orEmpty(tlsDirs), tlsEtcdPrefix,
+                tlsProtocols != null ? tlsProtocols : TlsSettings.DEFAULT_PROTOCOLS,
+                tlsCiphers != null ? tlsCiphers : TlsSettings.DEFAULT_CIPHERS);
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+
     private static <T> void set(T value, Consumer<T> setter) {
         if (value != null) {
             setter.accept(value);
@@ -149,7 +206,8 @@ public final class ProxyMain implements Callable<Integer> {
     private static String bindMessage(Exception e, ProxyConfig config) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (m.contains("Address already in use") || m.contains("Cannot assign requested address")) {
-            return m + " (--listen " + config.listen() + ", --admin " + config.admin() + ")";
+            return m + " (--listen " + config.listen() + (config.tlsListen() != null ? ", --tls-listen " + config.tlsListen() : "")
+                    + ", --admin " + config.admin() + ")";
         }
         return m;
     }
