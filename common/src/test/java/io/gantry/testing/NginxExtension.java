@@ -122,7 +122,8 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
     /** Adds a sparse file of {@code size} bytes at {@code /<name>} on every backend. */
     public void createFile(String name, long size) {
         for (Backend b : backends) {
-            try (RandomAccessFile f = new RandomAccessFile(b.home.resolve("www").resolve(name).toFile(), "rw")) {
+            Path file = b.home.resolve("www").resolve(name);
+            try (RandomAccessFile f = new RandomAccessFile(java.nio.file.Files.createDirectories(file.getParent()).resolve(file.getFileName()).toFile(), "rw")) {
                 f.setLength(size);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

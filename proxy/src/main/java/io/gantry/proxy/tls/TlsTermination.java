@@ -32,8 +32,8 @@ public final class TlsTermination implements AutoCloseable {
     private final Mapping<String, SslContext> mapping;
 
     /** @param etcdSettings where {@code settings.etcdPrefix()} is read from; unused without one */
-    public TlsTermination(TlsSettings settings, EtcdSettings etcdSettings) {
-        this.store = new CertificateStore(new ServerContexts(settings));
+    public TlsTermination(TlsSettings settings, EtcdSettings etcdSettings, ProxyMetrics metrics) {
+        this.store = new CertificateStore(new ServerContexts(settings), metrics);
         this.files = new FileCertificateSource(settings, store);
         this.etcd = settings.etcdPrefix() == null ? null : new EtcdCertificateSource(etcdSettings, settings.etcdPrefix(), store);
         this.mapping = name -> store.table().map(name);
