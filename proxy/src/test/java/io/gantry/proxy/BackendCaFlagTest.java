@@ -52,6 +52,14 @@ class BackendCaFlagTest {
     }
 
     @Test
+    void theConfigFileFormsAreCheckedTheSameWay(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing.pem");
+        Path config = Files.writeString(dir.resolve("proxy.conf"), "listen = " + loopbackPort() + "\nadmin = " + loopbackPort()
+                + "\nbackend = 127.0.0.1:1\nbackend-tls = true\nbackend-ca = " + missing + "\n");
+        assertEquals("proxy: --backend-ca " + missing + ": no such file\n", run("--config", config.toString()));
+    }
+
+    @Test
     void aCaFileWithoutBackendTlsOrEtcdIsAMistake(@TempDir Path dir) {
         String err = run("--backend", "127.0.0.1:1", "--backend-ca", dir.resolve("ca.pem").toString());
         assertTrue(err.contains("--backend-ca is for backends reached over TLS: give --backend-tls too"), err);
