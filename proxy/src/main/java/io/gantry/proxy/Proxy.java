@@ -52,7 +52,7 @@ public final class Proxy implements AutoCloseable {
         if (config.etcd() != null) {
             this.source = new EtcdBackendSource(config.etcd(), config.prefix(), metrics);
         } else {
-            this.source = new StaticBackendSource(config.backends());
+            this.source = new StaticBackendSource(config.backends(), config.backendTls());
             metrics.sourceState("static");
         }
     }

@@ -4,6 +4,7 @@ import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.cli.CommandLines;
 import io.gantry.common.cli.Shutdown;
+import io.gantry.proxy.backend.BackendTlsContext;
 import io.gantry.proxy.tls.TlsSettings;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Path;
@@ -193,6 +194,9 @@ public final class ProxyMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProxyConfig config = toConfig();
+        if (config.backendCa() != null) {
+            BackendTlsContext.readCa(config.backendCa()); // a bad file is a bad flag: one line, before anything starts
+        }
         Proxy proxy;
         try {
             proxy = Proxy.start(config);
