@@ -68,6 +68,9 @@ public final class TestCertificates {
                         BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
                         new X500Name("CN=" + names[0]), pair.getPublic());
                 b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+                b.addExtension(Extension.extendedKeyUsage, false,
+                        new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth));
                 b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
                 return new Issued(sign(b, keys), pair, this);
             } catch (IOException e) {

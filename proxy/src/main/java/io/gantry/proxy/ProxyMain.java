@@ -200,6 +200,8 @@ public final class ProxyMain implements Callable<Integer> {
         Proxy proxy;
         try {
             proxy = Proxy.start(config);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot start: " + e.getMessage(), e); // a bad certificate file: exit 2
         } catch (Exception e) {
             throw new IllegalStateException("cannot start: " + bindMessage(e, config), e);
         }

@@ -8,6 +8,7 @@ import io.gantry.common.HostPort;
 import io.gantry.testing.EtcdExtension;
 import io.gantry.testing.NginxExtension;
 import io.gantry.testing.Poll;
+import io.gantry.testing.TestCertificates;
 import io.gantry.testing.RawHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,19 +33,27 @@ class BackendTlsIT {
     private static final Duration DEADLINE = Duration.ofSeconds(15);
 
     private static final Path certs = tempDir();
-    private static final ThrowawayCa ca = new ThrowawayCa("Gantry test CA");
-    private static final ThrowawayCa otherCa = new ThrowawayCa("Some other CA");
-    private static final Path caFile = ca.writeCertificate(certs, "ca.crt");
+    private static final TestCertificates.Authority ca = TestCertificates.authority("Gantry test CA");
+    private static final TestCertificates.Authority otherCa = TestCertificates.authority("Some other CA");
+    private static final Path caFile = ca.write(certs.resolve("ca.crt"));
 
     @RegisterExtension
     static final EtcdExtension etcd = new EtcdExtension();
 
     @RegisterExtension
     static final NginxExtension nginx = new NginxExtension(3).withTls(i -> switch (i) {
-        case 1 -> ca.issue(certs, "trusted", "localhost", "127.0.0.1");
-        case 2 -> otherCa.issue(certs, "other-ca", "localhost", "127.0.0.1");
-        default -> ca.issue(certs, "other-name", "other.example");
+        case 1 -> issue(ca, "trusted", "localhost", "127.0.0.1");
+        case 2 -> issue(otherCa, "other-ca", "localhost", "127.0.0.1");
+        default -> issue(ca, "other-name", "other.example");
     });
+
+    /** A certificate from {@code by} for {@code names}, as {@code <base>.crt} (with the CA after it) and {@code <base>.key}. */
+    private static NginxExtension.TlsFiles issue(TestCertificates.Authority by, String base, String... names) {
+        Path cert = certs.resolve(base + ".crt");
+        Path key = certs.resolve(base + ".key");
+        by.issue(TestCertificates.KeyType.EC, names).write(cert, key, TestCertificates.KeyFormat.PKCS8);
+        return new NginxExtension.TlsFiles(cert, key);
+    }
 
     @AfterAll
     static void deleteCertificates() throws IOException {
