@@ -81,7 +81,7 @@ public final class TlsTermination implements AutoCloseable {
      * then TLS, and the watch that times and logs the handshake.
      */
     public void addHandlers(ChannelPipeline p, Duration handshakeTimeout, ProxyMetrics metrics) {
-        p.addLast(TlsOrPlaintext.NAME, new TlsOrPlaintext(mapping, handshakeTimeout.toMillis()))
+        p.addLast(TlsOrPlaintext.NAME, new TlsOrPlaintext(mapping))
                 .addLast("tls-handshake", new TlsHandshakeWatch(handshakeTimeout.toNanos(), metrics));
     }
 
