@@ -49,6 +49,7 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
     private int peerPort;
     private ChildProcess etcd;
     private Client client;
+    private int logStart;
 
     /** A plain etcd: http, no authentication. */
     public EtcdExtension() {
@@ -153,14 +154,30 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
         return flags;
     }
 
-    /** How many of {@code user}'s tokens etcd has dropped as expired so far (etcd's log says so). */
-    public int expiredTokens(String user) {
+    /**
+     * Whether every token this etcd (since it last started) gave {@code user} has expired, and there
+     * was at least one: etcd's log names each token it issues and each it deletes.
+     */
+    public boolean tokensExpired(String user) {
+        String log;
         try {
-            String log = Files.readString(dir.resolve("etcd.log"));
-            return log.split("\"msg\":\"deleted a simple token\",\"user-name\":\"" + user + "\"", -1).length - 1;
+            log = Files.readString(dir.resolve("etcd.log"));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        log = log.substring(Math.min(logStart, log.length()));
+        java.util.Set<String> issued = tokens(log, "authenticated a user", user);
+        return !issued.isEmpty() && tokens(log, "deleted a simple token", user).containsAll(issued);
+    }
+
+    private static java.util.Set<String> tokens(String log, String message, String user) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"msg\":\"" + message + "\",\"user-name\":\""
+                + java.util.regex.Pattern.quote(user) + "\",\"token\":\"([^\"]+)\"").matcher(log);
+        java.util.Set<String> tokens = new java.util.HashSet<>();
+        while (m.find()) {
+            tokens.add(m.group(1));
+        }
+        return tokens;
     }
 
     /** Starts (or restarts) etcd on the same ports and data dir, and waits until it is healthy. */
@@ -179,16 +196,25 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback 
                     "--trusted-ca-file", certificates.ca().toString(), "--client-cert-auth"));
         }
         if (auth) {
-            // zap at info: its log says when a token expires, which the tests wait for.
-            command.addAll(List.of("--auth-token", "simple", "--logger", "zap", "--log-level", "info"));
+            // zap at debug: its log names each token issued and expired, which the tests wait for.
+            command.addAll(List.of("--auth-token", "simple", "--logger", "zap", "--log-level", "debug"));
             if (authTokenTtl > 0) {
                 command.addAll(List.of("--auth-token-ttl", Integer.toString(authTokenTtl)));
             }
         } else {
             command.addAll(List.of("--log-level", "warn"));
         }
+        logStart = logLength();
         etcd = ChildProcess.start("etcd", command, dir.resolve("etcd.log"));
         Poll.until(Duration.ofSeconds(30), "etcd healthy at " + endpoint(), this::healthy);
+    }
+
+    private int logLength() {
+        try {
+            return Files.exists(dir.resolve("etcd.log")) ? Files.readString(dir.resolve("etcd.log")).length() : 0;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Kills etcd with SIGKILL, as a crash would. */
