@@ -69,7 +69,7 @@ public final class EtcdOptions {
     public EtcdSettings required() {
         EtcdSettings settings = optional();
         if (settings == null) {
-            throw new IllegalArgumentException("--etcd URLS is required (or ETCDCTL_ENDPOINTS in the environment)");
+            throw new IllegalArgumentException("--etcd URL is required (or ETCDCTL_ENDPOINTS in the environment)");
         }
         return settings;
     }

@@ -212,7 +212,7 @@ class EtcdOptionsTest {
 
     @Test
     void noEndpointAnywhereIsOneLine() {
-        refused("--etcd URLS is required (or ETCDCTL_ENDPOINTS in the environment)");
+        refused("--etcd URL is required (or ETCDCTL_ENDPOINTS in the environment)");
     }
 
     @Test
