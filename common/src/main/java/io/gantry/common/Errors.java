@@ -8,10 +8,12 @@ import javax.net.ssl.SSLException;
 /** Turning an exception into what a person needs to read in a log line. */
 public final class Errors {
 
+    private static final String STATUS_CODE = "(?:" + String.join("|",
+            java.util.Arrays.stream(io.grpc.Status.Code.values()).map(Enum::name).toList()) + ")";
     /** A gRPC status that says nothing by itself ({@code UNAUTHENTICATED}, {@code UNAVAILABLE: io exception}). */
-    private static final Pattern BARE_STATUS = Pattern.compile("[A-Z_]+(: io exception)?");
+    private static final Pattern BARE_STATUS = Pattern.compile(STATUS_CODE + "(: io exception)?");
     /** The gRPC code before a server's own words ({@code INVALID_ARGUMENT: etcdserver: ...}). */
-    private static final Pattern STATUS_PREFIX = Pattern.compile("^[A-Z][A-Z_]+: (?=\\S)");
+    private static final Pattern STATUS_PREFIX = Pattern.compile("^" + STATUS_CODE + ": (?=\\S)");
 
     private Errors() {
     }
@@ -32,7 +34,7 @@ public final class Errors {
             return "TLS handshake failed: " + firstLine(innermost(t).getMessage());
         }
         String message = t.getMessage() == null || t.getMessage().isBlank() ? t.getClass().getSimpleName() : firstLine(t.getMessage());
-        return STATUS_PREFIX.matcher(message).replaceFirst("");
+        return BARE_STATUS.matcher(message).matches() ? message : STATUS_PREFIX.matcher(message).replaceFirst("");
     }
 
     private static Throwable innermost(Throwable t) {
