@@ -112,12 +112,12 @@ class EtcdTlsIT {
         Path otherCa = EtcdCertificates.otherCa(dir.resolve("other"));
         try (ChildProcess p = proxyJar(List.of("--etcd", etcd.endpoint(), "--etcd-cacert", otherCa.toString(),
                 "--etcd-cert", certs.clientCert().toString(), "--etcd-key", certs.clientKey().toString()))) {
-            Poll.until(DEADLINE, "the proxy to say etcd is not trusted", () -> p.output().contains("keeping the last 0 backends and retrying"));
+            Poll.until(DEADLINE, "the proxy to say etcd is not trusted", () -> p.output().contains("and retrying"));
             Poll.until(DEADLINE, "the proxy to listen anyway", () -> p.output().contains("listening on"));
             String out = p.output();
             assertTrue(out.contains("(TLS handshake failed: unable to find valid certification path to requested target)"), out);
             assertFalse(out.contains("\tat "), "no stack trace: " + out);
-            assertEquals(1, out.split("keeping the last", -1).length - 1, "one line, not one per retry: " + out);
+            assertEquals(1, out.split(" and retrying", -1).length - 1, "one line, not one per retry: " + out);
             assertTrue(p.isAlive());
         }
     }
