@@ -4,6 +4,7 @@ import io.gantry.common.Durations;
 import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.cli.CommandLines;
+import io.gantry.common.cli.EtcdOptions;
 import io.gantry.common.cli.Shutdown;
 import io.gantry.discovery.check.HttpCheck;
 import io.gantry.discovery.check.StatusRange;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,8 @@ public final class DiscoveryMain implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DiscoveryMain.class);
 
-    @Option(names = "--etcd", paramLabel = "URLS", description = "etcd endpoints, comma-separated (required).")
-    EtcdSettings etcd;
+    @Mixin
+    EtcdOptions etcdOptions = new EtcdOptions();
 
     @Option(names = "--key", paramLabel = "KEY", description = "Sidekick mode: the key to keep, e.g. /services/website/nginx@1.")
     String key;
@@ -78,9 +80,7 @@ public final class DiscoveryMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (etcd == null) {
-            throw new IllegalArgumentException("--etcd URL is required");
-        }
+        EtcdSettings etcd = etcdOptions.required();
         boolean sidekick = key != null || target != null;
         if (sidekick && docker != null) {
             throw new IllegalArgumentException("give either --key and --target (sidekick) or --docker (registrator), not both");

@@ -1,8 +1,8 @@
 package io.gantry.proxy;
 
-import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.cli.CommandLines;
+import io.gantry.common.cli.EtcdOptions;
 import io.gantry.common.cli.Shutdown;
 import io.gantry.proxy.backend.BackendTlsContext;
 import io.gantry.proxy.tls.TlsSettings;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar proxy.jar}: the proxy's command line. */
@@ -61,8 +62,8 @@ public final class ProxyMain implements Callable<Integer> {
     @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Where /status and /metrics are served (default 127.0.0.1:9090).")
     HostPort admin;
 
-    @Option(names = "--etcd", paramLabel = "URLS", description = "etcd endpoints, comma-separated (http://127.0.0.1:2379).")
-    EtcdSettings etcd;
+    @Mixin
+    EtcdOptions etcd = new EtcdOptions();
 
     @Option(names = "--prefix", paramLabel = "PREFIX", description = "etcd prefix whose keys are the backends (default /services/website/).")
     String prefix;
@@ -152,7 +153,7 @@ public final class ProxyMain implements Callable<Integer> {
         set(backendTls, b::backendTls);
         set(backendCa, b::backendCa);
         set(admin, b::admin);
-        set(etcd, b::etcd);
+        set(backends != null && !etcd.endpointsGiven() ? null : etcd.optional(), b::etcd); // ETCDCTL_ENDPOINTS yields to --backend
         set(prefix, b::prefix);
         set(backends, b::backends);
         set(transport, b::transport);

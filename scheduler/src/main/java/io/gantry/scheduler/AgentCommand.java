@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
+import io.gantry.common.cli.EtcdOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code scheduler agent}: one per machine; runs the units placed here and takes part in electing the engine. */
@@ -31,8 +33,8 @@ import picocli.CommandLine.Option;
         description = "Registers this machine, runs the units assigned to it, and runs an engine (one of all the agents' engines leads).")
 final class AgentCommand implements Callable<Integer> {
 
-    @Option(names = "--etcd", paramLabel = "URLS", required = true, description = "etcd endpoints, comma-separated.")
-    EtcdSettings etcd;
+    @Mixin
+    EtcdOptions etcdOptions = new EtcdOptions();
 
     @Option(names = "--machine-id", paramLabel = "ID", description = "This machine's id (default: /etc/machine-id).")
     String machineId;
@@ -73,6 +75,7 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        EtcdSettings etcd = etcdOptions.required();
         String id = machineId != null ? machineId : readMachineId();
         if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
             throw new IllegalArgumentException("--machine-id '" + id + "' may hold only letters, digits, '.', '_' and '-'");

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.gantry.common.cli.EtcdOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,8 +33,8 @@ final class CtlCommand implements Callable<Integer> {
     private static final List<String> COMMANDS = List.of("submit", "start", "stop", "destroy", "status", "list-units",
             "list-unit-files", "list-machines");
 
-    @Option(names = "--etcd", paramLabel = "URLS", required = true, description = "etcd endpoints, comma-separated.")
-    EtcdSettings etcd;
+    @Mixin
+    EtcdOptions etcdOptions = new EtcdOptions();
 
     @Option(names = "--prefix", paramLabel = "PREFIX", description = "The scheduler's etcd prefix (default /gantry/scheduler/).")
     String prefix = Keys.DEFAULT_PREFIX;
@@ -53,6 +55,7 @@ final class CtlCommand implements Callable<Integer> {
         if (!COMMANDS.contains(command)) {
             throw new IllegalArgumentException("unknown command '" + command + "' (" + String.join(", ", COMMANDS) + ")");
         }
+        EtcdSettings etcd = etcdOptions.required();
         Keys keys = new Keys(prefix);
         try (var client = etcd.newClient()) {
             Ctl ctl = new Ctl(new Store(client, keys), Path.of("").toAbsolutePath(), System.out);

@@ -3,7 +3,9 @@ package io.gantry.scheduler;
 import io.gantry.common.EtcdSettings;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import io.gantry.common.cli.EtcdOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code scheduler simulate}: many agents that run nothing, to see placement at scale. */
@@ -11,8 +13,8 @@ import picocli.CommandLine.Option;
         description = "Runs --machines agents in this JVM with a driver that runs nothing, starts --units units, and reports how long until all are active.")
 final class SimulateCommand implements Callable<Integer> {
 
-    @Option(names = "--etcd", paramLabel = "URLS", required = true, description = "etcd endpoints, comma-separated.")
-    EtcdSettings etcd;
+    @Mixin
+    EtcdOptions etcdOptions = new EtcdOptions();
 
     @Option(names = "--machines", paramLabel = "N", description = "Agents to run (default 100).")
     int machines = 100;
@@ -28,6 +30,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (machines < 1 || units < 1) {
             throw new IllegalArgumentException("--machines and --units must be at least 1");
         }
+        EtcdSettings etcd = etcdOptions.required();
         try (var client = etcd.newClient()) {
             Simulation.Report report = Simulation.run(client, etcd.toString(), machines, units, timeout);
             System.out.println(report);
