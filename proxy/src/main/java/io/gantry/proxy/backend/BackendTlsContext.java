@@ -1,6 +1,7 @@
 package io.gantry.proxy.backend;
 
 import io.gantry.common.DaemonThreads;
+import io.gantry.common.PemFiles;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -10,14 +11,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.NetUtil;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -117,25 +111,11 @@ public final class BackendTlsContext {
      * @throws IllegalArgumentException naming {@code --backend-ca} and the file when it is not readable PEM
      */
     public static List<X509Certificate> readCa(Path file) {
-        List<X509Certificate> certificates;
-        try (InputStream in = Files.newInputStream(file)) {
-            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                    .map(X509Certificate.class::cast)
-                    .toList();
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("--backend-ca " + file + ": no such file");
-        } catch (AccessDeniedException e) {
-            throw new IllegalArgumentException("--backend-ca " + file + ": permission denied");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--backend-ca " + file + ": cannot read it (" + e.getMessage() + ")");
-        } catch (CertificateException e) {
-            throw new IllegalArgumentException("--backend-ca " + file + ": not PEM certificates ("
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
+        try {
+            return List.of(PemFiles.certificates(file));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--backend-ca " + e.getMessage());
         }
-        if (certificates.isEmpty()) {
-            throw new IllegalArgumentException("--backend-ca " + file + ": holds no PEM certificate");
-        }
-        return certificates;
     }
 
     /**

@@ -1,16 +1,12 @@
 package io.gantry.proxy.tls;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
+import io.gantry.common.PemFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -19,14 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * A certificate chain with its private key, checked to belong together, and the host names it serves
@@ -47,20 +35,18 @@ public record ServerCertificate(String origin, List<X509Certificate> chain, Priv
     }
 
     /**
-     * Reads a PEM chain and a PEM key (PKCS#8, PKCS#1 or SEC1) from files.
+     * Reads a PEM chain and a PEM key (PKCS#8, PKCS#1 or SEC1) from files, with {@link PemFiles}.
      *
      * @throws IllegalArgumentException naming the file and what is wrong with it
      */
     public static ServerCertificate read(Path cert, Path key) {
-        String certText = readFile(cert);
-        String keyText = readFile(key);
-        List<X509Certificate> chain = certificates(cert.toString(), certText);
-        return checked(cert.toString(), chain, privateKey(key.toString(), keyText));
+        List<X509Certificate> chain = List.of(PemFiles.certificates(cert));
+        return checked(cert.toString(), chain, PemFiles.privateKey(key));
     }
 
     /** Reads a chain and key given as PEM text; {@code origin} names them in errors. */
     public static ServerCertificate parse(String origin, String certPem, String keyPem) {
-        return checked(origin, certificates(origin + " cert", certPem), privateKey(origin + " key", keyPem));
+        return checked(origin, PemFiles.certificates(origin + " cert", certPem), PemFiles.privateKey(origin + " key", keyPem));
     }
 
     private static ServerCertificate checked(String origin, List<X509Certificate> chain, PrivateKey key) {
@@ -70,57 +56,6 @@ public record ServerCertificate(String origin, List<X509Certificate> chain, Priv
                     + leaf.getSubjectX500Principal().getName());
         }
         return new ServerCertificate(origin, chain, key, names(origin, leaf));
-    }
-
-    private static String readFile(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
-        }
-    }
-
-    private static List<X509Certificate> certificates(String what, String pem) {
-        List<X509Certificate> chain = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object o;
-            while ((o = parser.readObject()) != null) {
-                if (o instanceof X509CertificateHolder holder) {
-                    chain.add(converter.getCertificate(holder));
-                }
-            }
-        } catch (IOException | CertificateException | RuntimeException e) {
-            throw new IllegalArgumentException(what + ": not a PEM certificate chain (" + reason(e) + ")");
-        }
-        if (chain.isEmpty()) {
-            throw new IllegalArgumentException(what + ": no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
-        }
-        return chain;
-    }
-
-    private static PrivateKey privateKey(String what, String pem) {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        try (Reader r = new StringReader(pem); PEMParser parser = new PEMParser(r)) {
-            Object o;
-            while ((o = parser.readObject()) != null) {
-                if (o instanceof PEMKeyPair pair) { // PKCS#1 RSA, SEC1 EC
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
-                }
-                if (o instanceof PrivateKeyInfo info) { // PKCS#8
-                    return converter.getPrivateKey(info);
-                }
-                if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
-                    throw new IllegalArgumentException(what + ": the key is encrypted; give it unencrypted (openssl pkey -in KEY -out KEY.plain)");
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(what + ": not a PEM private key (" + reason(e) + ")");
-        }
-        throw new IllegalArgumentException(what + ": no PEM private key (-----BEGIN PRIVATE KEY-----) in it");
     }
 
     /** Whether {@code key} signs what {@code publicKey} verifies: the one test that holds for every key type. */

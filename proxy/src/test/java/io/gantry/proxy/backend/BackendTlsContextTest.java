@@ -76,11 +76,11 @@ class BackendTlsContextTest {
     @Test
     void aCaFileWithoutCertificatesIsRejected(@TempDir Path dir) throws Exception {
         Path empty = Files.writeString(dir.resolve("empty.pem"), "");
-        assertEquals("--backend-ca " + empty + ": holds no PEM certificate",
+        assertEquals("--backend-ca " + empty + ": no PEM certificate in it (expected a '-----BEGIN CERTIFICATE-----' block)",
                 assertThrows(IllegalArgumentException.class, () -> BackendTlsContext.readCa(empty)).getMessage());
         Path garbage = Files.writeString(dir.resolve("garbage.pem"), "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n");
         String m = assertThrows(IllegalArgumentException.class, () -> BackendTlsContext.create(garbage, Duration.ofSeconds(1))).getMessage();
-        assertTrue(m.startsWith("--backend-ca " + garbage + ": not PEM certificates"), m);
+        assertTrue(m.startsWith("--backend-ca " + garbage + ": not a PEM certificate chain"), m);
         assertTrue(m.lines().count() == 1, m);
     }
 }
