@@ -38,8 +38,8 @@ public final class FileCertificateSource {
         final Path key;
         final boolean fromDir;
         ServerCertificate current;
-        Object seen;     // the files' fingerprint when last read (or refused)
-        Object pending;  // a new fingerprint waiting to be still for one poll
+        Fingerprint seen;     // the files when last read (or refused)
+        Fingerprint pending;  // a change waiting to be still for one poll
 
         Place(Path cert, Path key, boolean fromDir) {
             this.cert = cert;
@@ -118,7 +118,7 @@ public final class FileCertificateSource {
     }
 
     private boolean check(Place p) {
-        Object now = fingerprint(p);
+        Fingerprint now = fingerprint(p);
         if (Objects.equals(now, p.seen)) {
             p.pending = null;
             return false;
@@ -163,9 +163,12 @@ public final class FileCertificateSource {
         return names.stream().map(d -> new Place(d.resolve("fullchain.pem"), d.resolve("privkey.pem"), true)).toList();
     }
 
-    /** What changes when either file is replaced: where its symlinks lead, its time and its size. */
-    private static Object fingerprint(Place p) {
-        return List.of(stat(p.cert), stat(p.key));
+    /** What changes when either file is replaced: where its symlinks lead, its time, size and inode. */
+    private record Fingerprint(String cert, String key) {
+    }
+
+    private static Fingerprint fingerprint(Place p) {
+        return new Fingerprint(stat(p.cert), stat(p.key));
     }
 
     private static String stat(Path file) {
