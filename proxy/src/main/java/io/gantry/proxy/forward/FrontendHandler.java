@@ -85,6 +85,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Channel backendChannel;
     private BackendHandler backendHandler;
     private Object lastFailure;
+    /**
+     * A body piece read while no backend connection is attached (a retry connecting), kept for it.
+     * Reading stops until it is passed on, so there is never more than this one.
+     */
+    private HttpContent heldPiece;
     private boolean readRequested;
     private boolean reusedConnection;
     private boolean freshConnectionOnly;
@@ -125,6 +130,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         metrics.connectionClosed();
         // A client that left mid-exchange leaves the backend connection in an unknown state.
         releaseBackend(false);
+        dropHeldPiece();
         request = null;
         ctx.fireChannelInactive();
     }
@@ -257,7 +263,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ch.write(HeaderRewriter.requestHead(ch.alloc(), request, requestChunked, clientAddress, upgradeProtocol, secure),
                 ch.voidPromise());
         headSent = true;
-        if (requestComplete) {
+        if (heldPiece != null) {
+            HttpContent piece = heldPiece; // read while this connection was being made
+            heldPiece = null;
+            forward(piece);
+        } else if (requestComplete) {
             // A retry of a request without body: its end was already read from the client.
             if (requestChunked) {
                 ch.write(ChunkedBody.lastChunk(ch.alloc(), LastHttpContent.EMPTY_LAST_CONTENT), ch.voidPromise());
@@ -279,7 +289,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             abortRequest(r);
             return;
         }
-        if (discardRestOfRequest || backendChannel == null) {
+        if (discardRestOfRequest || request == null) {
             // The rest of a request already answered without a backend.
             content.release();
             if (content instanceof LastHttpContent) {
@@ -288,16 +298,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             requestRead();
             return;
         }
-        int readable = content.content().readableBytes();
-        if (readable > 0) {
-            bodyForwarded = true;
-            bodyBytes += readable;
-            if (context.validator().maxBodySize() > 0 && bodyBytes > context.validator().maxBodySize()) {
-                content.release();
-                abortRequest(context.validator().tooLarge());
-                return;
-            }
+        bodyBytes += content.content().readableBytes();
+        if (context.validator().maxBodySize() > 0 && bodyBytes > context.validator().maxBodySize()) {
+            content.release();
+            abortRequest(context.validator().tooLarge());
+            return;
         }
+        if (backendChannel == null) {
+            // A retry is connecting: the piece waits for its connection (attach), and so does the next read.
+            heldPiece = content;
+            return;
+        }
+        forward(content);
+    }
+
+    /** Sends a piece of the request body to the attached backend, then asks for the next when there is room. */
+    private void forward(HttpContent content) {
+        bodyForwarded |= content.content().isReadable();
         writeBody(content);
         if (content instanceof LastHttpContent) {
             requestComplete = true;
@@ -548,8 +565,16 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         respond(ErrorPages.page(status, why, false));
     }
 
+    private void dropHeldPiece() {
+        if (heldPiece != null) {
+            heldPiece.release();
+            heldPiece = null;
+        }
+    }
+
     /** Answers the current request from the proxy itself, keeping the connection when the request allows. */
     private void respond(FullHttpResponse response) {
+        dropHeldPiece();
         if (!requestComplete) {
             if (requestHasBody || bodyForwarded) {
                 closeAfterResponse = true; // an unread body cannot be skipped safely
