@@ -74,7 +74,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean requestChunked;
     private boolean requestComplete;
     private boolean bodyForwarded;
-    private boolean headSent;
     private boolean responseStarted;
     private boolean backendKeepAlive;
     private boolean closeAfterResponse;
@@ -85,6 +84,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Channel backendChannel;
     private BackendHandler backendHandler;
     private Object lastFailure;
+    /** The write of this attempt's request head: the head counts as sent once it has reached the socket. */
+    private ChannelFuture headWrite;
     /**
      * A body piece read while no backend connection is attached (a retry connecting), kept for it.
      * Reading stops until it is passed on, so there is never more than this one.
@@ -227,7 +228,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         backend = selector.next(attempts == 0 ? null : backend, context.health());
         attempts++;
-        headSent = false;
+        headWrite = null;
         if (backend == null) { // the set emptied between the two reads
             respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No backend is available for this service right now.", null);
             return;
@@ -260,9 +261,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backendHandler = ch.pipeline().get(BackendHandler.class);
         backendHandler.attach(this, method == HttpMethod.HEAD, !clientHttp11);
         ch.config().setAutoRead(true);
-        ch.write(HeaderRewriter.requestHead(ch.alloc(), request, requestChunked, clientAddress, upgradeProtocol, secure),
-                ch.voidPromise());
-        headSent = true;
+        // The head waits unflushed for the body's first piece; a connection that dies before then fails
+        // this write, and the request counts as never sent (backendFailed). A failure is reported as before.
+        headWrite = ch.write(HeaderRewriter.requestHead(ch.alloc(), request, requestChunked, clientAddress, upgradeProtocol,
+                secure)).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         if (heldPiece != null) {
             HttpContent piece = heldPiece; // read while this connection was being made
             heldPiece = null;
@@ -521,6 +523,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             request = null;
             return;
         }
+        boolean headSent = headWrite != null && headWrite.isSuccess();
         boolean nothingUnrepeatableSent = !bodyForwarded && (!headSent || isIdempotent(method));
         if (nothingUnrepeatableSent) {
             if (staleConnection && !freshConnectionOnly) {
