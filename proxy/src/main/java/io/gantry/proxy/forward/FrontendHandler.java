@@ -74,7 +74,6 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean requestChunked;
     private boolean requestComplete;
     private boolean bodyForwarded;
-    private boolean headSent;
     private boolean responseStarted;
     private boolean backendKeepAlive;
     private boolean closeAfterResponse;
@@ -85,6 +84,13 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private Channel backendChannel;
     private BackendHandler backendHandler;
     private Object lastFailure;
+    /** The write of this attempt's request head: the head counts as sent once it has reached the socket. */
+    private ChannelFuture headWrite;
+    /**
+     * A body piece read while no backend connection is attached (a retry connecting), kept for it.
+     * Reading stops until it is passed on, so there is never more than this one.
+     */
+    private HttpContent heldPiece;
     private boolean readRequested;
     private boolean reusedConnection;
     private boolean freshConnectionOnly;
@@ -125,6 +131,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         metrics.connectionClosed();
         // A client that left mid-exchange leaves the backend connection in an unknown state.
         releaseBackend(false);
+        dropHeldPiece();
         request = null;
         ctx.fireChannelInactive();
     }
@@ -221,7 +228,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         backend = selector.next(attempts == 0 ? null : backend, context.health());
         attempts++;
-        headSent = false;
+        headWrite = null;
         if (backend == null) { // the set emptied between the two reads
             respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No backend is available for this service right now.", null);
             return;
@@ -254,10 +261,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backendHandler = ch.pipeline().get(BackendHandler.class);
         backendHandler.attach(this, method == HttpMethod.HEAD, !clientHttp11);
         ch.config().setAutoRead(true);
-        ch.write(HeaderRewriter.requestHead(ch.alloc(), request, requestChunked, clientAddress, upgradeProtocol, secure),
-                ch.voidPromise());
-        headSent = true;
-        if (requestComplete) {
+        // The head waits unflushed for the body's first piece; a connection that dies before then fails
+        // this write, and the request counts as never sent (backendFailed). A failure is reported as before.
+        headWrite = ch.write(HeaderRewriter.requestHead(ch.alloc(), request, requestChunked, clientAddress, upgradeProtocol,
+                secure)).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        if (heldPiece != null) {
+            HttpContent piece = heldPiece; // read while this connection was being made
+            heldPiece = null;
+            forward(piece);
+        } else if (requestComplete) {
             // A retry of a request without body: its end was already read from the client.
             if (requestChunked) {
                 ch.write(ChunkedBody.lastChunk(ch.alloc(), LastHttpContent.EMPTY_LAST_CONTENT), ch.voidPromise());
@@ -279,7 +291,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             abortRequest(r);
             return;
         }
-        if (discardRestOfRequest || backendChannel == null) {
+        if (discardRestOfRequest || request == null) {
             // The rest of a request already answered without a backend.
             content.release();
             if (content instanceof LastHttpContent) {
@@ -288,16 +300,23 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             requestRead();
             return;
         }
-        int readable = content.content().readableBytes();
-        if (readable > 0) {
-            bodyForwarded = true;
-            bodyBytes += readable;
-            if (context.validator().maxBodySize() > 0 && bodyBytes > context.validator().maxBodySize()) {
-                content.release();
-                abortRequest(context.validator().tooLarge());
-                return;
-            }
+        bodyBytes += content.content().readableBytes();
+        if (context.validator().maxBodySize() > 0 && bodyBytes > context.validator().maxBodySize()) {
+            content.release();
+            abortRequest(context.validator().tooLarge());
+            return;
         }
+        if (backendChannel == null) {
+            // A retry is connecting: the piece waits for its connection (attach), and so does the next read.
+            heldPiece = content;
+            return;
+        }
+        forward(content);
+    }
+
+    /** Sends a piece of the request body to the attached backend, then asks for the next when there is room. */
+    private void forward(HttpContent content) {
+        bodyForwarded |= content.content().isReadable();
         writeBody(content);
         if (content instanceof LastHttpContent) {
             requestComplete = true;
@@ -504,6 +523,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             request = null;
             return;
         }
+        boolean headSent = headWrite != null && headWrite.isSuccess();
         boolean nothingUnrepeatableSent = !bodyForwarded && (!headSent || isIdempotent(method));
         if (nothingUnrepeatableSent) {
             if (staleConnection && !freshConnectionOnly) {
@@ -548,8 +568,16 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         respond(ErrorPages.page(status, why, false));
     }
 
+    private void dropHeldPiece() {
+        if (heldPiece != null) {
+            heldPiece.release();
+            heldPiece = null;
+        }
+    }
+
     /** Answers the current request from the proxy itself, keeping the connection when the request allows. */
     private void respond(FullHttpResponse response) {
+        dropHeldPiece();
         if (!requestComplete) {
             if (requestHasBody || bodyForwarded) {
                 closeAfterResponse = true; // an unread body cannot be skipped safely
