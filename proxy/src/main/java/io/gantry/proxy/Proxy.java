@@ -8,6 +8,7 @@ import io.gantry.proxy.server.Transport;
 import io.gantry.proxy.source.BackendSource;
 import io.gantry.proxy.source.EtcdBackendSource;
 import io.gantry.proxy.source.StaticBackendSource;
+import io.gantry.proxy.tls.TlsTermination;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -33,8 +34,8 @@ public final class Proxy implements AutoCloseable {
     private static final Duration FIRST_SET_WAIT = Duration.ofSeconds(5);
 
     private final ProxyServer server;
+    private final TlsTermination tls;
     private final AdminServer admin = new AdminServer();
-    private InetSocketAddress address;
     private InetSocketAddress adminAddress;
 
     private Proxy(ProxyConfig config) {
@@ -46,7 +47,8 @@ public final class Proxy implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
-        this.server = new ProxyServer(new ForwardingContext(config, backends, metrics, backendBootstrap));
+        this.tls = config.tls() == null ? null : new TlsTermination(config.tls(), config.etcd());
+        this.server = new ProxyServer(new ForwardingContext(config, backends, metrics, backendBootstrap), tls);
         if (config.etcd() != null) {
             this.source = new EtcdBackendSource(config.etcd(), config.prefix(), metrics);
         } else {
@@ -60,25 +62,42 @@ public final class Proxy implements AutoCloseable {
         Proxy proxy = new Proxy(config);
         try {
             proxy.source.start(proxy.backends);
+            if (proxy.tls != null) {
+                proxy.tls.start();
+            }
             proxy.adminAddress = proxy.admin.start(config.admin(), proxy.transport, proxy.group, proxy.backends, proxy.metrics);
             // Like nginx and HAProxy, know the backends before taking traffic; etcd away is no reason not to start.
             if (!proxy.source.awaitFirstSet(FIRST_SET_WAIT)) {
                 log.warn("no backends read within {} s; listening anyway, answering 503 until they are", FIRST_SET_WAIT.toSeconds());
             }
-            proxy.address = proxy.server.start(proxy.transport, proxy.group);
+            proxy.server.start(proxy.transport, proxy.group);
         } catch (RuntimeException | InterruptedException e) {
             proxy.shutdownNow();
             throw e;
         }
-        log.info("listening on {} ({}, {} event loops), admin on {}, backends from {}; ready {} ms after the JVM started",
-                proxy.address, proxy.transport.name(), config.eventLoops(), proxy.adminAddress,
+        log.info("listening on {}{} ({}, {} event loops), admin on {}, backends from {}; ready {} ms after the JVM started",
+                proxy.server.address() != null ? proxy.server.address() : "",
+                proxy.tls != null ? (proxy.server.address() != null ? " and " : "") + proxy.server.tlsAddress()
+                        + " (HTTPS: " + proxy.tls.describe() + ")" : "",
+                proxy.transport.name(), config.eventLoops(), proxy.adminAddress,
                 config.etcd() != null ? "etcd " + config.etcd() + " " + config.prefix() : config.backends(),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         return proxy;
     }
 
+    /** The cleartext listener's address, or null with an HTTPS listener alone. */
     public InetSocketAddress address() {
-        return address;
+        return server.address();
+    }
+
+    /** The HTTPS listener's address, or null without one. */
+    public InetSocketAddress tlsAddress() {
+        return server.tlsAddress();
+    }
+
+    /** What the HTTPS listener serves, or null without one. */
+    public TlsTermination tls() {
+        return tls;
     }
 
     public InetSocketAddress adminAddress() {
@@ -113,6 +132,9 @@ public final class Proxy implements AutoCloseable {
     private void shutdownNow() {
         admin.close();
         source.close();
+        if (tls != null) {
+            tls.close();
+        }
         // Bounded: a stop must end even if an event loop never reports its termination.
         if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
             log.warn("event loops did not stop within {} s; stopping without them", STOP_WAIT_SECONDS);

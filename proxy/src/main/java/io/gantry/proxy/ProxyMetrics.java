@@ -1,5 +1,7 @@
 package io.gantry.proxy;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -15,6 +17,10 @@ public final class ProxyMetrics {
     private final LongAdder pooledIdle = new LongAdder();
     private final LongAdder connectionsRefused = new LongAdder();
     private volatile String sourceState = "starting";
+    /** TLS handshakes on the HTTPS listener by result. */
+    public static final List<String> TLS_RESULTS = List.of("ok", "failed", "timeout", "plaintext");
+    private final Map<String, LongAdder> tlsHandshakes = TLS_RESULTS.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(r -> r, r -> new LongAdder()));
 
     public ProxyMetrics() {
         for (int i = 0; i < responsesByClass.length; i++) {
@@ -49,6 +55,15 @@ public final class ProxyMetrics {
 
     public void connectionClosed() {
         connectionsActive.decrement();
+    }
+
+    /** Counts a TLS handshake on the HTTPS listener: {@code ok}, {@code failed}, {@code timeout}, {@code plaintext}. */
+    public void tlsHandshake(String result) {
+        tlsHandshakes.get(result).increment();
+    }
+
+    public long tlsHandshakes(String result) {
+        return tlsHandshakes.get(result).sum();
     }
 
     /** The gauge of idle pooled backend connections, shared by every pool. */

@@ -116,6 +116,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         metric(out, "gantry_pool_idle_connections", "gauge", "Idle keep-alive connections to backends, all pools.",
                 metrics.pooledIdleConnections());
         metric(out, "gantry_backends", "gauge", "Backends in the current set.", backends.current().size());
+        help(out, "gantry_tls_handshakes_total", "counter", "TLS handshakes on the HTTPS listener, by result.");
+        for (String r : ProxyMetrics.TLS_RESULTS) {
+            out.append("gantry_tls_handshakes_total{result=\"").append(r).append("\"} ").append(metrics.tlsHandshakes(r)).append('\n');
+        }
         help(out, "gantry_source_state", "gauge", "1 for the backend source's current state.");
         out.append("gantry_source_state{state=\"").append(metrics.sourceState()).append("\"} 1\n");
         return out.toString();

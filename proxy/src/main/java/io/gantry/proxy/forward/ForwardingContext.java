@@ -7,6 +7,7 @@ import io.gantry.proxy.backend.ConnectionPool;
 import io.gantry.proxy.backend.PassiveHealth;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,6 +26,9 @@ public final class ForwardingContext {
     private final PassiveHealth health;
     private final Map<EventLoop, ConnectionPool> pools = new ConcurrentHashMap<>();
     private volatile boolean draining;
+    private final String hsts;
+    private final byte[] hstsLine;
+    private volatile int httpsPort = 443;
 
     /**
      * @param backendBootstrap channel type and options for backend connections; each event loop's pool
@@ -37,6 +41,28 @@ public final class ForwardingContext {
         this.backendBootstrap = backendBootstrap;
         this.validator = new RequestValidator(config.maxHeaderCount(), config.maxBodySize());
         this.health = new PassiveHealth(config.maxFails(), config.failTimeout());
+        this.hsts = config.hsts() == null ? null : "max-age=" + config.hsts().toSeconds();
+        this.hstsLine = hsts == null ? null : ("Strict-Transport-Security: " + hsts + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The {@code Strict-Transport-Security} value for HTTPS responses, or null for none. */
+    String hsts() {
+        return hsts;
+    }
+
+    /** The same as a header line (CRLF included), for response heads written as bytes. */
+    byte[] hstsLine() {
+        return hstsLine;
+    }
+
+    /** The HTTPS listener's port, where {@code --http-redirect} sends clients. */
+    int httpsPort() {
+        return httpsPort;
+    }
+
+    /** Set once the HTTPS listener is bound (its port may have been 0). */
+    public void httpsPort(int port) {
+        httpsPort = port;
     }
 
     public RequestValidator validator() {

@@ -58,6 +58,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private final ForwardingContext context;
     private final ProxyMetrics metrics;
+    /** Whether this connection came over TLS (X-Forwarded-Proto: https, HSTS, no redirect). */
+    private final boolean secure;
     private final ChannelFutureListener onConnect = this::onConnect;
     private ConnectionPool pool;
     private ChannelHandlerContext ctx;
@@ -91,8 +93,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private ClientTimeouts timeouts;
 
     public FrontendHandler(ForwardingContext context) {
+        this(context, false);
+    }
+
+    /** @param secure the connection came over TLS */
+    public FrontendHandler(ForwardingContext context, boolean secure) {
         this.context = context;
         this.metrics = context.metrics();
+        this.secure = secure;
     }
 
     @Override
@@ -187,6 +195,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             respondError(rejection.status(), rejection.reason(), null);
             return;
         }
+        if (!secure && context.config().httpRedirect() && HttpsRedirect.applies(req)) {
+            if (!HttpsRedirect.hasHost(req)) {
+                respondError(HttpResponseStatus.BAD_REQUEST, "A Host header is needed to redirect to https.", null);
+                return;
+            }
+            metrics.response(308);
+            respond(HttpsRedirect.response(req, context.httpsPort()));
+            return;
+        }
         upgradeProtocol = HeaderRewriter.upgradeRequested(req) ? req.headers().get(HttpHeaderNames.UPGRADE) : null;
         tryNextBackend();
     }
@@ -237,7 +254,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backendHandler = ch.pipeline().get(BackendHandler.class);
         backendHandler.attach(this, method == HttpMethod.HEAD, !clientHttp11);
         ch.config().setAutoRead(true);
-        ch.write(HeaderRewriter.requestHead(ch.alloc(), request, requestChunked, clientAddress, upgradeProtocol), ch.voidPromise());
+        ch.write(HeaderRewriter.requestHead(ch.alloc(), request, requestChunked, clientAddress, upgradeProtocol, secure),
+                ch.voidPromise());
         headSent = true;
         if (requestComplete) {
             // A retry of a request without body: its end was already read from the client.
@@ -384,6 +402,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else if (!clientHttp11) {
             lines.writeBytes(KEEP_ALIVE_LINE);
         }
+        if (secure && context.hstsLine() != null) {
+            lines.writeBytes(context.hstsLine());
+        }
         lines.writeShort(CRLF);
         raw.write(lines, raw.voidPromise());
     }
@@ -524,6 +545,11 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             log.warn("{} {} {} -> {} ({}): {}", clientAddress, method, request.uri(), status.code(), backend, describe(cause));
         }
         metrics.response(status.code());
+        respond(ErrorPages.page(status, why, false));
+    }
+
+    /** Answers the current request from the proxy itself, keeping the connection when the request allows. */
+    private void respond(FullHttpResponse response) {
         if (!requestComplete) {
             if (requestHasBody || bodyForwarded) {
                 closeAfterResponse = true; // an unread body cannot be skipped safely
@@ -532,7 +558,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
         }
         request = null;
-        FullHttpResponse response = ErrorPages.page(status, why, closeAfterResponse);
+        if (closeAfterResponse) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        if (secure && context.hsts() != null) {
+            response.headers().set("Strict-Transport-Security", context.hsts());
+        }
         if (method == HttpMethod.HEAD) {
             FullHttpResponse withBody = response;
             response = withBody.replace(Unpooled.EMPTY_BUFFER); // the same head, no body

@@ -19,7 +19,7 @@ import java.util.Map;
  * Hop-by-hop headers (Connection and the headers it names, Keep-Alive, TE, Trailer, Transfer-Encoding,
  * Upgrade, Proxy-*) describe one connection and are left out; the body is framed for the next hop
  * (chunked when its length is not known); the request goes out as HTTP/1.1, so backend connections can
- * be reused. X-Forwarded-For gains the client's address, X-Forwarded-Proto and X-Forwarded-Host are set;
+ * be reused. X-Forwarded-For gains the client's address, X-Forwarded-Proto (http or https) and X-Forwarded-Host are set;
  * Host passes through. (Responses are not decoded: {@link ResponseReader} drops the same headers from
  * the bytes.)
  */
@@ -34,6 +34,7 @@ public final class HeaderRewriter {
     private static final byte[] UPGRADE = bytes("Connection: upgrade\r\nUpgrade: ");
     private static final byte[] FORWARDED_FOR = bytes("X-Forwarded-For: ");
     private static final byte[] FORWARDED_PROTO_HTTP = bytes("X-Forwarded-Proto: http\r\n");
+    private static final byte[] FORWARDED_PROTO_HTTPS = bytes("X-Forwarded-Proto: https\r\n");
     private static final byte[] FORWARDED_HOST = bytes("X-Forwarded-Host: ");
     private static final short COLON_SPACE = (':' << 8) | ' ';
     private static final short COMMA_SPACE = (',' << 8) | ' ';
@@ -51,6 +52,15 @@ public final class HeaderRewriter {
      */
     public static ByteBuf requestHead(ByteBufAllocator alloc, HttpRequest request, boolean chunked, String clientAddress,
             String upgrade) {
+        return requestHead(alloc, request, chunked, clientAddress, upgrade, false);
+    }
+
+    /**
+     * The head to send a backend for {@code request}, which came over TLS when {@code secure}
+     * (X-Forwarded-Proto says https then).
+     */
+    public static ByteBuf requestHead(ByteBufAllocator alloc, HttpRequest request, boolean chunked, String clientAddress,
+            String upgrade, boolean secure) {
         HttpHeaders h = request.headers();
         List<CharSequence> named = h.contains(HttpHeaderNames.CONNECTION) ? namedByConnection(h) : null;
         ByteBuf out = alloc.buffer(512);
@@ -88,7 +98,7 @@ public final class HeaderRewriter {
         }
         ByteBufUtil.writeAscii(out, clientAddress);
         out.writeShort(CRLF);
-        out.writeBytes(FORWARDED_PROTO_HTTP);
+        out.writeBytes(secure ? FORWARDED_PROTO_HTTPS : FORWARDED_PROTO_HTTP);
         String host = h.get(HttpHeaderNames.HOST);
         if (host != null) {
             out.writeBytes(FORWARDED_HOST);

@@ -4,6 +4,7 @@ import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.proxy.forward.FrontendHandler;
 import io.gantry.proxy.forward.ClientTimeouts;
+import io.gantry.proxy.tls.TlsTermination;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
@@ -14,7 +15,8 @@ import io.netty.handler.flow.FlowControlHandler;
 
 /**
  * The pipeline of a client connection, read top to bottom: (past the connection cap, none at all)
- * close it when idle too long and time a request head that is slow to arrive, decode HTTP/1.1 requests
+ * on the HTTPS listener, TLS first (plain HTTP answered 400, SNI picks the certificate, the handshake
+ * timed), then close it when idle too long and time a request head that is slow to arrive, decode HTTP/1.1 requests
  * within strict limits, encode the responses the proxy writes itself (a backend's response bytes are
  * written beneath the encoder, {@link FrontendHandler#RAW}), release one decoded message per read so that
  * pipelined requests wait their turn, then forward.
@@ -25,11 +27,21 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
     private final ChannelGroup connections;
     private final HttpDecoderConfig decoderConfig;
     private final ConnectionAdmission admission;
+    private final TlsTermination tls;
 
-    /** @param connections where each new connection is tracked until it closes */
+    /** A cleartext listener's connections; {@code connections} tracks each until it closes. */
     public FrontendInitializer(ForwardingContext context, ChannelGroup connections) {
+        this(context, connections, null);
+    }
+
+    /**
+     * @param connections where each new connection is tracked until it closes
+     * @param tls for the HTTPS listener: what its connections begin with; null for cleartext
+     */
+    public FrontendInitializer(ForwardingContext context, ChannelGroup connections, TlsTermination tls) {
         this.context = context;
         this.connections = connections;
+        this.tls = tls;
         this.admission = new ConnectionAdmission(context.config().maxConnections(), context.metrics());
         ProxyConfig config = context.config();
         this.decoderConfig = new HttpDecoderConfig()
@@ -45,11 +57,14 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
             return;
         }
         connections.add(ch);
+        if (tls != null) {
+            tls.addHandlers(ch.pipeline(), config.clientHeaderTimeout(), context.metrics());
+        }
         ch.pipeline()
                 .addLast("timeouts", new ClientTimeouts(config.clientIdleTimeout(), config.clientHeaderTimeout()))
                 .addLast(FrontendHandler.RAW, new HttpResponseEncoder())
                 .addLast("request-decoder", new HttpRequestDecoder(decoderConfig))
                 .addLast("one-message-per-read", new FlowControlHandler())
-                .addLast("forward", new FrontendHandler(context));
+                .addLast("forward", new FrontendHandler(context, tls != null));
     }
 }

@@ -1,8 +1,10 @@
 package io.gantry.proxy.server;
 
+import io.gantry.common.HostPort;
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.proxy.forward.FrontendHandler;
+import io.gantry.proxy.tls.TlsTermination;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -20,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listening side of the proxy: binds the listen address on the given event loops, keeps track of
- * client connections, and on {@link #drain} stops accepting and lets the open ones finish.
+ * The listening side of the proxy: binds the cleartext and HTTPS listeners on the given event loops,
+ * keeps track of client connections, and on {@link #drain} stops accepting and lets the open ones finish.
  */
 public final class ProxyServer {
 
@@ -29,15 +31,35 @@ public final class ProxyServer {
 
     private final ChannelGroup connections = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
     private final ForwardingContext context;
-    private Channel listener;
+    private final TlsTermination tls;
+    private final List<Channel> listeners = new ArrayList<>();
+    private InetSocketAddress address;
+    private InetSocketAddress tlsAddress;
 
-    public ProxyServer(ForwardingContext context) {
+    /** @param tls what the HTTPS listener serves, or null without one */
+    public ProxyServer(ForwardingContext context, TlsTermination tls) {
         this.context = context;
+        this.tls = tls;
     }
 
-    /** Binds {@code config.listen()}; returns the bound address (useful when the port was 0). */
-    public InetSocketAddress start(Transport transport, EventLoopGroup group) throws InterruptedException {
+    /**
+     * Binds the HTTPS listener ({@code config.tlsListen()}), then the cleartext one
+     * ({@code config.listen()}), whichever are configured; the HTTPS port is known before a redirect
+     * to it can be answered.
+     */
+    public void start(Transport transport, EventLoopGroup group) throws InterruptedException {
         ProxyConfig config = context.config();
+        if (config.tlsListen() != null) {
+            tlsAddress = bind(transport, group, config.tlsListen(), new FrontendInitializer(context, connections, tls));
+            context.httpsPort(tlsAddress.getPort());
+        }
+        if (config.listen() != null) {
+            address = bind(transport, group, config.listen(), new FrontendInitializer(context, connections, null));
+        }
+    }
+
+    private InetSocketAddress bind(Transport transport, EventLoopGroup group, HostPort where, FrontendInitializer initializer)
+            throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -45,9 +67,20 @@ public final class ProxyServer {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false) // FrontendHandler reads when it is ready
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new FrontendInitializer(context, connections));
-        listener = b.bind(config.listen().host(), config.listen().port()).sync().channel();
+                .childHandler(initializer);
+        Channel listener = b.bind(where.host(), where.port()).sync().channel();
+        listeners.add(listener);
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** The cleartext listener's bound address (useful when the port was 0), or null without one. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The HTTPS listener's bound address, or null without one. */
+    public InetSocketAddress tlsAddress() {
+        return tlsAddress;
     }
 
     private void tellConnectionsToDrain() throws InterruptedException {
@@ -74,7 +107,7 @@ public final class ProxyServer {
         // close also sees the answers in flight say "Connection: close".
         context.startDraining();
         tellConnectionsToDrain();
-        if (listener != null) {
+        for (Channel listener : listeners) {
             listener.close().sync();
         }
         tellConnectionsToDrain(); // the ones accepted meanwhile

@@ -1,0 +1,231 @@
+package io.gantry.proxy.source;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.CompactedException;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.gantry.common.Errors;
+import io.gantry.common.EtcdSettings;
+import io.gantry.common.EtcdText;
+import io.gantry.common.OwnerThread;
+import io.gantry.common.ServiceKeys;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirrors an etcd prefix into a {@link Listener}: reads it once, then watches it from the next
+ * revision. After a broken connection the watch resumes from the last revision seen, with backoff;
+ * after a compaction it reads the prefix again. While etcd is unreachable the listener hears nothing,
+ * so it keeps what it had. The listener is called on this watch's own thread, which owns the state.
+ */
+public final class EtcdPrefixWatch implements AutoCloseable {
+
+    /** What a watch tells, always on its thread. */
+    public interface Listener {
+        /** The prefix is read again from scratch: forget every key; puts follow. */
+        void clear();
+
+        void put(String key, String value);
+
+        void delete(String key);
+
+        /** A consistent batch of changes (a full read, or one watch response) is complete. */
+        void batchDone();
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(EtcdPrefixWatch.class);
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+    private final EtcdSettings settings;
+    private final String prefix;
+    private final Listener listener;
+    private final Consumer<String> state;
+    private final ScheduledExecutorService thread;
+    private final CountDownLatch firstRead = new CountDownLatch(1);
+
+    private Client client;
+    private long revision;
+    private Watch.Watcher watcher;
+    private int generation;
+    private int size;
+    private Duration backoff = MIN_BACKOFF;
+    private boolean connected;
+    private boolean everConnected;
+    private boolean closed;
+
+    /**
+     * @param what what the keys are, for log lines ("backends", "certificates")
+     * @param state told {@code watching} or {@code disconnected} when that changes
+     */
+    public EtcdPrefixWatch(EtcdSettings settings, String prefix, String what, Listener listener, Consumer<String> state) {
+        this.settings = settings;
+        this.prefix = ServiceKeys.normalizePrefix(prefix);
+        this.listener = listener;
+        this.state = state;
+        this.thread = OwnerThread.named("etcd-" + what);
+    }
+
+    /** Starts reading; returns at once. The etcd client (grpc) loads on the watch's thread. */
+    public void start() {
+        thread.execute(() -> {
+            client = settings.newClient();
+            readAll();
+        });
+    }
+
+    /** Waits at most {@code timeout} for the first full read; true when it happened. */
+    public boolean awaitFirstRead(Duration timeout) throws InterruptedException {
+        return firstRead.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Reads the whole prefix, hands it over, and watches from the next revision. */
+    private void readAll() {
+        if (closed) {
+            return;
+        }
+        GetResponse response;
+        try {
+            response = client.getKVClient()
+                    .get(EtcdText.bytes(prefix), GetOption.builder().isPrefix(true).build())
+                    .get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            disconnected("cannot read " + prefix, e);
+            retryLater(this::readAll);
+            return;
+        }
+        listener.clear();
+        for (KeyValue kv : response.getKvs()) {
+            listener.put(EtcdText.text(kv.getKey()), EtcdText.text(kv.getValue()));
+        }
+        size = response.getKvs().size();
+        revision = response.getHeader().getRevision();
+        listener.batchDone();
+        firstRead.countDown();
+        log.info("read {} keys under {} at revision {} from {}", size, prefix, revision, settings);
+        watchFrom(revision + 1);
+    }
+
+    private void watchFrom(long startRevision) {
+        int myGeneration = ++generation;
+        WatchOption option = WatchOption.builder()
+                .isPrefix(true)
+                .withRevision(startRevision)
+                .withCreateNotify(true)
+                .build();
+        watcher = client.getWatchClient().watch(EtcdText.bytes(prefix), option, new Watch.Listener() {
+            @Override
+            public void onNext(WatchResponse response) {
+                thread.execute(() -> {
+                    if (myGeneration == generation) {
+                        apply(response);
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                thread.execute(() -> {
+                    if (myGeneration == generation) {
+                        watchFailed(error);
+                    }
+                });
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+    }
+
+    private void apply(WatchResponse response) {
+        connected("watching " + prefix + " from revision " + (revision + 1));
+        if (response.getEvents().isEmpty()) {
+            return;
+        }
+        for (WatchEvent event : response.getEvents()) {
+            KeyValue kv = event.getKeyValue();
+            String key = EtcdText.text(kv.getKey());
+            if (event.getEventType() == WatchEvent.EventType.PUT) {
+                listener.put(key, EtcdText.text(kv.getValue()));
+            } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
+                listener.delete(key);
+            }
+            revision = Math.max(revision, kv.getModRevision());
+        }
+        listener.batchDone();
+    }
+
+    private void watchFailed(Throwable error) {
+        closeWatcher();
+        if (error instanceof CompactedException || (error.getCause() instanceof CompactedException)) {
+            log.warn("etcd compacted past revision {}; reading {} again", revision + 1, prefix);
+            readAll();
+            return;
+        }
+        disconnected("watch on " + prefix + " broke", error);
+        retryLater(() -> watchFrom(revision + 1));
+    }
+
+    private void retryLater(Runnable action) {
+        if (closed) {
+            return;
+        }
+        thread.schedule(action, backoff.toMillis(), TimeUnit.MILLISECONDS);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+
+    private void connected(String what) {
+        backoff = MIN_BACKOFF;
+        if (!connected) {
+            connected = true;
+            everConnected = true;
+            state.accept("watching");
+            log.info("etcd {}: {}", settings, what);
+        }
+    }
+
+    private void disconnected(String what, Throwable error) {
+        if (connected || !everConnected) {
+            log.warn("etcd {}: {} ({}); keeping what was read under {} and retrying", settings, what, Errors.describe(error),
+                    prefix);
+            everConnected = true; // once per outage: the first failure at start is told too, then not again
+        }
+        connected = false;
+        state.accept("disconnected");
+    }
+
+    private void closeWatcher() {
+        generation++;
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            thread.submit(() -> {
+                closed = true;
+                closeWatcher();
+            }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("closing the watch on {}: {}", prefix, e.toString());
+        }
+        thread.shutdownNow();
+        if (client != null) {
+            client.close();
+        }
+    }
+}
