@@ -7,7 +7,8 @@ import java.io.IOException;
 /**
  * The etcd contract for backends: one key per backend under a service prefix,
  * {@code /services/<service>/<instance>} → {@code host:port}, or a JSON object whose
- * {@code "address"} is {@code host:port} (room for later fields such as weight or draining).
+ * {@code "address"} is {@code host:port} and whose {@code "tls": true} says the backend is reached over
+ * TLS. Other fields are ignored, so values written for newer programs stay readable.
  */
 public final class ServiceKeys {
 
@@ -36,26 +37,54 @@ public final class ServiceKeys {
     }
 
     /**
-     * Reads a backend value.
+     * Reads a backend value's address.
      *
-     * @throws IllegalArgumentException naming the key when the value is neither {@code host:port} nor
-     *     a JSON object with an {@code address} of that form
+     * @throws IllegalArgumentException naming the key when the value is not one {@link #parseBackend} accepts
      */
     public static HostPort parseValue(String key, String value) {
+        return parseBackend(key, value).address();
+    }
+
+    /**
+     * Reads a backend value: {@code host:port}, or JSON {@code {"address": "host:port", "tls": true}}.
+     *
+     * @throws IllegalArgumentException naming the key when the value is neither {@code host:port} nor
+     *     a JSON object with an {@code address} of that form, or when its {@code tls} is not a boolean
+     */
+    public static BackendValue parseBackend(String key, String value) {
         String v = value.trim();
-        try {
-            if (v.startsWith("{")) {
-                JsonNode address = Json.MAPPER.readTree(v).get("address");
-                if (address == null || !address.isTextual()) {
-                    throw new IllegalArgumentException("JSON value has no \"address\" string");
-                }
-                return HostPort.parse(address.asText());
-            }
-            return HostPort.parse(v);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("key " + key + ": value '" + abbreviate(v) + "' is not host:port ("
-                    + e.getMessage().lines().findFirst().orElse("") + ")");
+        if (!v.startsWith("{")) {
+            return new BackendValue(address(key, v, v), false);
         }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(v);
+        } catch (IOException e) {
+            throw notHostPort(key, v, e.getMessage());
+        }
+        JsonNode address = json.get("address");
+        if (address == null || !address.isTextual()) {
+            throw notHostPort(key, v, "JSON value has no \"address\" string");
+        }
+        JsonNode tls = json.get("tls");
+        if (tls != null && !tls.isBoolean()) {
+            throw new IllegalArgumentException("key " + key + ": value '" + abbreviate(v) + "' has \"tls\": "
+                    + abbreviate(tls.toString()) + ", which is not true or false");
+        }
+        return new BackendValue(address(key, v, address.asText()), tls != null && tls.booleanValue());
+    }
+
+    private static HostPort address(String key, String value, String text) {
+        try {
+            return HostPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw notHostPort(key, value, e.getMessage());
+        }
+    }
+
+    private static IllegalArgumentException notHostPort(String key, String value, String why) {
+        return new IllegalArgumentException("key " + key + ": value '" + abbreviate(value) + "' is not host:port ("
+                + why.lines().findFirst().orElse("") + ")");
     }
 
     private static String abbreviate(String s) {

@@ -1,6 +1,7 @@
 package io.gantry.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,29 @@ class ServiceKeysTest {
         assertTrue(e.getMessage().startsWith("key /services/website/x: value 'abc' is not host:port"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ServiceKeys.parseValue("/k", "{\"addr\":\"1.2.3.4:80\"}"));
         assertThrows(IllegalArgumentException.class, () -> ServiceKeys.parseValue("/k", "{not json"));
+    }
+
+    @Test
+    void tlsTrueSaysTheBackendIsReachedOverTls() {
+        assertEquals(new BackendValue(new HostPort("backend.example", 443), true),
+                ServiceKeys.parseBackend("/services/website/a", "{\"address\":\"backend.example:443\",\"tls\":true}"));
+        assertEquals(new BackendValue(new HostPort("10.0.0.5", 80), false),
+                ServiceKeys.parseBackend("/services/website/a", "{\"address\":\"10.0.0.5:80\",\"tls\":false}"));
+    }
+
+    @Test
+    void plainAndJsonValuesWithoutTlsAreCleartext() {
+        assertFalse(ServiceKeys.parseBackend("/k", "10.0.0.5:80").tls());
+        assertFalse(ServiceKeys.parseBackend("/k", "{\"address\":\"10.0.0.5:80\",\"weight\":2,\"zone\":\"b\"}").tls());
+    }
+
+    @Test
+    void tlsThatIsNotABooleanIsRejectedNamingTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServiceKeys.parseBackend("/services/website/x", "{\"address\":\"10.0.0.5:443\",\"tls\":\"yes\"}"));
+        assertTrue(e.getMessage().startsWith("key /services/website/x: value '"), e.getMessage());
+        assertTrue(e.getMessage().contains("\"tls\": \"yes\", which is not true or false"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ServiceKeys.parseValue("/k", "{\"address\":\"10.0.0.5:443\",\"tls\":1}"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -18,16 +19,31 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Real nginx backends ({@code nginx} from PATH), one process each on a free loopback port, so each
  * can be stopped and started on its own. Backend {@code i} (from 1) serves {@code /} as a page naming
  * itself ({@code backend-i}), {@code /headers} as the request headers a proxy must rewrite, and any
- * file a test adds with {@link #createFile}.
+ * file a test adds with {@link #createFile}. With {@link #withTls} a backend serves HTTPS instead.
  */
 public final class NginxExtension implements BeforeAllCallback, AfterAllCallback {
 
     private final int count;
     private final List<Backend> backends = new ArrayList<>();
+    private IntFunction<TlsFiles> tls = i -> null;
     private Path dir;
 
     public NginxExtension(int count) {
         this.count = count;
+    }
+
+    /** A PEM certificate chain (leaf first) and its PEM private key, which a backend serves HTTPS with. */
+    public record TlsFiles(Path cert, Path key) {
+    }
+
+    /**
+     * Makes backend {@code i} serve HTTPS (TLS 1.2 and 1.3) with {@code files.apply(i)}, or cleartext
+     * HTTP when that is null; asked for each backend as the backends are set up. The access log of an
+     * HTTPS backend also carries the SNI name it was sent and the protocol.
+     */
+    public NginxExtension withTls(IntFunction<TlsFiles> files) {
+        this.tls = files;
+        return this;
     }
 
     /** One nginx backend. */
@@ -94,7 +110,7 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
             int port = FreePorts.pick();
             Backend b = new Backend(i, port, home);
             Files.writeString(home.resolve("www/index.html"), "<html><body><h1>" + b.name() + "</h1></body></html>\n");
-            Files.writeString(home.resolve("nginx.conf"), config(home, port));
+            Files.writeString(home.resolve("nginx.conf"), config(home, port, tls.apply(i)));
             backends.add(b);
             b.start();
         }
@@ -122,7 +138,8 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
     /** Adds a sparse file of {@code size} bytes at {@code /<name>} on every backend. */
     public void createFile(String name, long size) {
         for (Backend b : backends) {
-            try (RandomAccessFile f = new RandomAccessFile(b.home.resolve("www").resolve(name).toFile(), "rw")) {
+            Path file = b.home.resolve("www").resolve(name);
+            try (RandomAccessFile f = new RandomAccessFile(java.nio.file.Files.createDirectories(file.getParent()).resolve(file.getFileName()).toFile(), "rw")) {
                 f.setLength(size);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -130,15 +147,22 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
         }
     }
 
-    private static String config(Path home, int port) {
+    private static String config(Path home, int port, TlsFiles tls) {
         String user = "root".equals(System.getProperty("user.name")) ? "user root root;\n" : "";
+        String listen = tls == null ? "listen 127.0.0.1:" + port + ";" : """
+                listen 127.0.0.1:%d ssl;
+                    ssl_certificate %s;
+                    ssl_certificate_key %s;
+                    ssl_protocols TLSv1.2 TLSv1.3;""".formatted(port, tls.cert(), tls.key());
+        // $ssl_server_name is the SNI name the client sent, "-" for none.
+        String tlsFields = tls == null ? "" : "|$ssl_server_name|$ssl_protocol";
         return user + """
                 worker_processes 1;
                 daemon off;
                 pid %1$s/nginx.pid;
                 events { worker_connections 1024; }
                 http {
-                  log_format gantry '$connection|$request|$http_host|$http_x_forwarded_for|$content_length|$http_transfer_encoding';
+                  log_format gantry '$connection|$request|$http_host|$http_x_forwarded_for|$content_length|$http_transfer_encoding%3$s';
                   access_log %1$s/access.log gantry;
                   client_body_temp_path %1$s/tmp/body;
                   proxy_temp_path %1$s/tmp/proxy;
@@ -149,7 +173,7 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
                   types { text/html html; }
                   keepalive_requests 1000000;
                   server {
-                    listen 127.0.0.1:%2$d;
+                    %2$s
                     root %1$s/www;
                     location = /headers {
                       default_type text/plain;
@@ -157,7 +181,7 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
                     }
                   }
                 }
-                """.formatted(home, port);
+                """.formatted(home, listen, tlsFields);
     }
 
     /** Whether something accepts connections on 127.0.0.1:{@code port}. */

@@ -47,12 +47,12 @@ public final class Proxy implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
-        this.tls = config.tls() == null ? null : new TlsTermination(config.tls(), config.etcd());
+        this.tls = config.tls() == null ? null : new TlsTermination(config.tls(), config.etcd(), metrics);
         this.server = new ProxyServer(new ForwardingContext(config, backends, metrics, backendBootstrap), tls);
         if (config.etcd() != null) {
             this.source = new EtcdBackendSource(config.etcd(), config.prefix(), metrics);
         } else {
-            this.source = new StaticBackendSource(config.backends());
+            this.source = new StaticBackendSource(config.backends(), config.backendTls());
             metrics.sourceState("static");
         }
     }

@@ -101,6 +101,9 @@ public record ProxyConfig(
         if (backendTls && backends.isEmpty()) {
             throw new IllegalArgumentException("--backend-tls applies to --backend lists; a backend in etcd says {\"tls\":true} itself");
         }
+        if (backendCa != null && !backendTls && etcd == null) {
+            throw new IllegalArgumentException("--backend-ca is for backends reached over TLS: give --backend-tls too");
+        }
         Transport.requireKnown(transport);
         positive("event-loops", eventLoops);
         positive("tries", tries);

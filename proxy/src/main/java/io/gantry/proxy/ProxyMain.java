@@ -4,6 +4,7 @@ import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.cli.CommandLines;
 import io.gantry.common.cli.Shutdown;
+import io.gantry.proxy.backend.BackendTlsContext;
 import io.gantry.proxy.tls.TlsSettings;
 import io.netty.util.ResourceLeakDetector;
 import java.nio.file.Path;
@@ -193,9 +194,14 @@ public final class ProxyMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ProxyConfig config = toConfig();
+        if (config.backendCa() != null) {
+            BackendTlsContext.readCa(config.backendCa()); // a bad file is a bad flag: one line, before anything starts
+        }
         Proxy proxy;
         try {
             proxy = Proxy.start(config);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot start: " + e.getMessage(), e); // a bad certificate file: exit 2
         } catch (Exception e) {
             throw new IllegalStateException("cannot start: " + bindMessage(e, config), e);
         }

@@ -16,6 +16,7 @@ public final class ProxyMetrics {
     private final LongAdder connectionsActive = new LongAdder();
     private final LongAdder pooledIdle = new LongAdder();
     private final LongAdder connectionsRefused = new LongAdder();
+    private final LongAdder certificatesRefused = new LongAdder();
     private volatile String sourceState = "starting";
     /** TLS handshakes on the HTTPS listener by result. */
     public static final List<String> TLS_RESULTS = List.of("ok", "failed", "timeout", "plaintext");
@@ -60,6 +61,15 @@ public final class ProxyMetrics {
     /** Counts a TLS handshake on the HTTPS listener: {@code ok}, {@code failed}, {@code timeout}, {@code plaintext}. */
     public void tlsHandshake(String result) {
         tlsHandshakes.get(result).increment();
+    }
+
+    /** Counts a certificate (a renewal, a new file, an etcd value) refused as broken or mismatched. */
+    public void certificateRefused() {
+        certificatesRefused.increment();
+    }
+
+    public long certificatesRefused() {
+        return certificatesRefused.sum();
     }
 
     public long tlsHandshakes(String result) {

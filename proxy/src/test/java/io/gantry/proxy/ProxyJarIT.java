@@ -9,6 +9,7 @@ import io.gantry.testing.FreePorts;
 import io.gantry.testing.NginxExtension;
 import io.gantry.testing.Poll;
 import io.gantry.testing.RawHttp;
+import io.gantry.testing.TestCertificates;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -88,6 +89,42 @@ class ProxyJarIT {
             assertTrue(p.output().contains("cannot start") && p.output().contains("--listen 127.0.0.1:" + taken.getLocalPort()),
                     p.output());
             assertFalse(p.output().contains("\tat "), "no stack trace: " + p.output());
+        }
+    }
+
+    @Test
+    void httpsListenerNamesItsTlsAndABrokenCertificateStopsTheStartNamingTheFile() throws IOException {
+        TestCertificates.Authority ca = TestCertificates.authority("jar test CA");
+        Path cert = dir.resolve("site.pem");
+        Path key = dir.resolve("site.key");
+        ca.issue(TestCertificates.KeyType.EC, "example.com").write(cert, key, TestCertificates.KeyFormat.TRADITIONAL);
+        Files.writeString(dir.resolve("broken.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        ChildProcess broken = run(List.of(), "--tls-listen", "127.0.0.1:" + FreePorts.pick(), "--admin", "127.0.0.1:" + FreePorts.pick(),
+                "--backend", nginx.backend(1).address(), "--tls-cert", dir.resolve("broken.pem").toString(), "--tls-key", key.toString());
+        assertEquals(2, broken.waitFor(Duration.ofSeconds(30)));
+        assertTrue(broken.output().contains("proxy: cannot start: " + dir.resolve("broken.pem") + ": not a PEM certificate chain"),
+                broken.output());
+        assertFalse(broken.output().contains("\tat "), "no stack trace: " + broken.output());
+
+        ChildProcess unpaired = run(List.of(), "--tls-listen", "127.0.0.1:1", "--backend", "127.0.0.1:1", "--tls-cert", cert.toString());
+        assertEquals(2, unpaired.waitFor(Duration.ofSeconds(20)));
+        assertTrue(unpaired.output().contains("--tls-cert is given 1 times and --tls-key 0"), unpaired.output());
+
+        int tls = FreePorts.pick();
+        try (ChildProcess p = run(List.of(), "--tls-listen", "127.0.0.1:" + tls, "--admin", "127.0.0.1:" + FreePorts.pick(),
+                "--backend", nginx.backend(1).address(), "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
+            awaitListening(p, tls);
+            Poll.until(Duration.ofSeconds(10), "the start-up line", () -> p.output().contains("listening on"));
+            assertTrue(p.output().contains("/127.0.0.1:" + tls + " (HTTPS: OpenSSL (BoringSSL), certificates [[example.com]])"),
+                    p.output());
+            for (int i = 0; i < 3; i++) {
+                try (RawHttp plain = new RawHttp("127.0.0.1", tls)) {
+                    assertEquals(400, plain.get("/").status());
+                }
+            }
+            Poll.until(Duration.ofSeconds(10), "the plaintext logged", () -> p.output().contains("plain HTTP sent to the HTTPS port"));
+            assertEquals(1, p.output().lines().filter(l -> l.contains("plain HTTP sent to the HTTPS port")).count(),
+                    "logged once, not per connection: " + p.output());
         }
     }
 

@@ -120,6 +120,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         for (String r : ProxyMetrics.TLS_RESULTS) {
             out.append("gantry_tls_handshakes_total{result=\"").append(r).append("\"} ").append(metrics.tlsHandshakes(r)).append('\n');
         }
+        metric(out, "gantry_tls_certificates_refused_total", "counter",
+                "Certificates (renewals, new files, etcd values) refused as broken or mismatched; the previous ones stay.",
+                metrics.certificatesRefused());
         help(out, "gantry_source_state", "gauge", "1 for the backend source's current state.");
         out.append("gantry_source_state{state=\"").append(metrics.sourceState()).append("\"} 1\n");
         return out.toString();

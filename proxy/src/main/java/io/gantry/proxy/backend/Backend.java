@@ -5,17 +5,24 @@ import java.net.InetSocketAddress;
 
 /**
  * One backend: the key that names it ({@code /services/website/nginx@1}, or the address itself for a
- * static backend) and where it listens, resolved once when the backend is learnt, not per request.
+ * static backend), where it listens, resolved once when the backend is learnt, not per request, and
+ * whether it is reached over TLS (then its host name is also the name its certificate must carry).
  */
-public record Backend(String key, HostPort address, InetSocketAddress socketAddress) {
+public record Backend(String key, HostPort address, InetSocketAddress socketAddress, boolean tls) {
 
-    /** A backend at {@code address}, resolving the address now. */
+    /** A cleartext backend at {@code address}, resolving the address now. */
     public static Backend of(String key, HostPort address) {
-        return new Backend(key, address, address.toSocketAddress());
+        return of(key, address, false);
+    }
+
+    /** A backend at {@code address}, reached over TLS when {@code tls}, resolving the address now. */
+    public static Backend of(String key, HostPort address, boolean tls) {
+        return new Backend(key, address, address.toSocketAddress(), tls);
     }
 
     @Override
     public String toString() {
-        return key.equals(address.toString()) ? key : key + " (" + address + ")";
+        String where = tls ? address + " over TLS" : address.toString();
+        return key.equals(address.toString()) ? where : key + " (" + where + ")";
     }
 }

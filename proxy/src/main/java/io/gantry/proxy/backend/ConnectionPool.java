@@ -4,26 +4,44 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import javax.net.ssl.SSLException;
 
 /**
  * Keep-alive connections to the backends, owned by one event loop: every connection it hands out
  * lives on the same loop as the client connection that uses it, so nothing here is shared or locked.
  * The most recently returned connection is reused first (the others then age out); a connection that
  * is no longer open is never handed out; idle ones are closed by their pipeline's idle timer.
+ * TLS connections are pooled apart from cleartext ones, and by the name their certificate was verified
+ * for as well as their address, so none is handed out for another backend at the same address; a TLS
+ * connection is handed out only once its handshake has completed.
  */
 public final class ConnectionPool {
+
+    /** On a TLS connection, the backend it is for: its pipeline begins with TLS for that backend's name. */
+    private static final AttributeKey<Backend> TLS_BACKEND = AttributeKey.valueOf(ConnectionPool.class, "tlsBackend");
 
     private final Bootstrap bootstrap;
     private final int maxIdlePerBackend;
     private final LongAdder idleGauge;
     private final Map<SocketAddress, ArrayDeque<Channel>> idle = new HashMap<>();
+    private final Map<TlsKey, ArrayDeque<Channel>> idleTls = new HashMap<>();
+
+    /** What makes TLS connections interchangeable: the address, and the name sent and verified. */
+    private record TlsKey(SocketAddress address, String host) {
+        static TlsKey of(Backend backend) {
+            return new TlsKey(backend.socketAddress(), backend.address().host());
+        }
+    }
 
     /**
      * @param template connection options; the pool connects on {@code loop} with {@code initializer}'s pipeline
@@ -39,9 +57,14 @@ public final class ConnectionPool {
         this.idleGauge = idleGauge;
     }
 
-    /** An open idle connection to {@code address}, or null when there is none. */
-    public Channel pollIdle(SocketAddress address) {
-        ArrayDeque<Channel> queue = idle.get(address);
+    /** The backend a connection reaches over TLS, or null for a cleartext connection. */
+    public static Backend tlsBackend(Channel ch) {
+        return ch.hasAttr(TLS_BACKEND) ? ch.attr(TLS_BACKEND).get() : null;
+    }
+
+    /** An open idle connection to {@code backend} (over TLS if it is a TLS backend), or null when there is none. */
+    public Channel pollIdle(Backend backend) {
+        ArrayDeque<Channel> queue = backend.tls() ? idleTls.get(TlsKey.of(backend)) : idle.get(backend.socketAddress());
         if (queue == null) {
             return null;
         }
@@ -56,9 +79,54 @@ public final class ConnectionPool {
         return null;
     }
 
-    /** Opens a new connection to {@code address}. */
-    public ChannelFuture connect(SocketAddress address) {
-        return bootstrap.connect(address);
+    /**
+     * Opens a new connection to {@code backend}. For a TLS backend the future completes when the
+     * handshake has (a failed handshake fails it, as a refused connect does, and closes the connection).
+     */
+    public ChannelFuture connect(Backend backend) {
+        if (!backend.tls()) {
+            return bootstrap.connect(backend.socketAddress());
+        }
+        // Cloned so that the initializer, which runs inside connect, knows whose name to verify.
+        ChannelFuture tcp = bootstrap.clone().attr(TLS_BACKEND, backend).connect(backend.socketAddress());
+        Channel ch = tcp.channel();
+        ChannelPromise ready = ch.newPromise();
+        tcp.addListener(f -> {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+                return;
+            }
+            SslHandler tls = ch.pipeline().get(SslHandler.class);
+            if (tls == null) { // the connection closed before its pipeline was built
+                ready.tryFailure(new SSLException("TLS to " + backend.address() + ": connection closed"));
+                return;
+            }
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    ready.trySuccess();
+                } else {
+                    ready.tryFailure(new SSLException("TLS handshake with " + backend.address() + " failed: "
+                            + reason(h.cause())));
+                    ch.close();
+                }
+            });
+        });
+        return ready;
+    }
+
+    /**
+     * Why a handshake failed, in a few words: the innermost cause says it best ("unable to find valid
+     * certification path to requested target", "No subject alternative DNS name matching x found").
+     */
+    private static String reason(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        if (t instanceof java.nio.channels.ClosedChannelException) {
+            return "connection closed";
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** Takes back a connection whose last exchange ended cleanly; closes it when there is no room. */
@@ -66,7 +134,9 @@ public final class ConnectionPool {
         if (!ch.isActive()) {
             return;
         }
-        ArrayDeque<Channel> queue = idle.computeIfAbsent(ch.remoteAddress(), a -> new ArrayDeque<>());
+        Backend tls = tlsBackend(ch);
+        ArrayDeque<Channel> queue = tls != null ? idleTls.computeIfAbsent(TlsKey.of(tls), k -> new ArrayDeque<>())
+                : idle.computeIfAbsent(ch.remoteAddress(), a -> new ArrayDeque<>());
         if (queue.size() >= maxIdlePerBackend) {
             ch.close();
             return;
@@ -77,8 +147,9 @@ public final class ConnectionPool {
 
     /** Forgets an idle connection that closed or expired. */
     public void remove(Channel ch) {
+        Backend tls = tlsBackend(ch);
         SocketAddress address = ch.remoteAddress();
-        ArrayDeque<Channel> queue = address == null ? null : idle.get(address);
+        ArrayDeque<Channel> queue = tls != null ? idleTls.get(TlsKey.of(tls)) : address == null ? null : idle.get(address);
         if (queue != null && queue.remove(ch)) {
             idleGauge.decrement();
         }

@@ -3,6 +3,7 @@ package io.gantry.proxy.forward;
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.backend.BackendTlsContext;
 import io.gantry.proxy.backend.ConnectionPool;
 import io.gantry.proxy.backend.PassiveHealth;
 import io.netty.bootstrap.Bootstrap;
@@ -13,8 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every client connection's {@link FrontendHandler} shares: the settings, the live backends and
- * their passive health, the request validator, the metrics, and per event loop that loop's own
- * connection pool.
+ * their passive health, the request validator, the metrics, the TLS context backends are reached with,
+ * and per event loop that loop's own connection pool.
  */
 public final class ForwardingContext {
 
@@ -24,6 +25,7 @@ public final class ForwardingContext {
     private final Bootstrap backendBootstrap;
     private final RequestValidator validator;
     private final PassiveHealth health;
+    private final BackendTlsContext backendTls;
     private final Map<EventLoop, ConnectionPool> pools = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private final String hsts;
@@ -33,6 +35,7 @@ public final class ForwardingContext {
     /**
      * @param backendBootstrap channel type and options for backend connections; each event loop's pool
      *     clones it onto that loop
+     * @throws IllegalArgumentException when the {@code --backend-ca} file is not readable PEM
      */
     public ForwardingContext(ProxyConfig config, BackendGroup backends, ProxyMetrics metrics, Bootstrap backendBootstrap) {
         this.config = config;
@@ -43,6 +46,10 @@ public final class ForwardingContext {
         this.health = new PassiveHealth(config.maxFails(), config.failTimeout());
         this.hsts = config.hsts() == null ? null : "max-age=" + config.hsts().toSeconds();
         this.hstsLine = hsts == null ? null : ("Strict-Transport-Security: " + hsts + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        // A static list is all TLS or none; any etcd value may say {"tls":true}, or none ever will.
+        this.backendTls = config.backendTls() ? BackendTlsContext.create(config.backendCa(), config.connectTimeout())
+                : config.etcd() != null ? BackendTlsContext.createInBackground(config.backendCa(), config.connectTimeout())
+                : null;
     }
 
     /** The {@code Strict-Transport-Security} value for HTTPS responses, or null for none. */
@@ -97,6 +104,6 @@ public final class ForwardingContext {
     /** The pool owned by {@code loop}: only that loop's thread may use it. */
     ConnectionPool pool(EventLoop loop) {
         return pools.computeIfAbsent(loop, l -> new ConnectionPool(backendBootstrap, l,
-                pool -> new BackendInitializer(config, pool), config.maxIdlePerBackend(), metrics.pooledIdle()));
+                pool -> new BackendInitializer(config, pool, backendTls), config.maxIdlePerBackend(), metrics.pooledIdle()));
     }
 }

@@ -226,12 +226,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No backend is available for this service right now.", null);
             return;
         }
-        Channel pooled = freshConnectionOnly ? null : pool.pollIdle(backend.socketAddress());
+        Channel pooled = freshConnectionOnly ? null : pool.pollIdle(backend);
         reusedConnection = pooled != null;
         if (pooled != null) {
             attach(pooled);
         } else {
-            pool.connect(backend.socketAddress()).addListener(onConnect);
+            pool.connect(backend).addListener(onConnect);
         }
     }
 

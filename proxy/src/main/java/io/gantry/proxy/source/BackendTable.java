@@ -1,6 +1,6 @@
 package io.gantry.proxy.source;
 
-import io.gantry.common.HostPort;
+import io.gantry.common.BackendValue;
 import io.gantry.common.ServiceKeys;
 import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.BackendSet;
@@ -23,13 +23,16 @@ public final class BackendTable {
     private final TreeMap<String, Backend> backends = new TreeMap<>();
     private final Map<String, String> rejected = new HashMap<>();
 
-    /** Sets {@code key} to the address in {@code value}, or drops it when the value is not one. */
+    /**
+     * Sets {@code key} to the backend in {@code value}, or drops it when the value is not one. A backend
+     * whose address or TLS changed is a new backend (its pooled connections are not reused).
+     */
     public void put(String key, String value) {
         try {
-            HostPort address = ServiceKeys.parseValue(key, value);
+            BackendValue parsed = ServiceKeys.parseBackend(key, value);
             Backend previous = backends.get(key);
-            if (previous == null || !previous.address().equals(address)) {
-                backends.put(key, Backend.of(key, address));
+            if (previous == null || !previous.address().equals(parsed.address()) || previous.tls() != parsed.tls()) {
+                backends.put(key, Backend.of(key, parsed.address(), parsed.tls()));
             }
             rejected.remove(key);
         } catch (IllegalArgumentException e) {

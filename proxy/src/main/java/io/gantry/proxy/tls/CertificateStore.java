@@ -1,5 +1,6 @@
 package io.gantry.proxy.tls;
 
+import io.gantry.proxy.ProxyMetrics;
 import io.netty.handler.ssl.SslContext;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,13 +21,20 @@ public final class CertificateStore {
     public enum Source { FILES, ETCD }
 
     private final ServerContexts contexts;
+    private final ProxyMetrics metrics;
     private final TicketKeys ticketKeys = new TicketKeys();
     private final Map<Source, List<ServerCertificate>> bySource = new HashMap<>();
     private final Map<ServerCertificate, SslContext> built = new HashMap<>();
     private volatile CertificateTable table = new CertificateTable(List.of());
 
-    public CertificateStore(ServerContexts contexts) {
+    public CertificateStore(ServerContexts contexts, ProxyMetrics metrics) {
         this.contexts = contexts;
+        this.metrics = metrics;
+    }
+
+    /** A source refused a certificate (it logged why): counted for the operator's alerts. */
+    void refused() {
+        metrics.certificateRefused();
     }
 
     /** The table handshakes read now. */

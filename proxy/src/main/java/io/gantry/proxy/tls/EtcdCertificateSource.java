@@ -66,6 +66,7 @@ public final class EtcdCertificateSource implements EtcdPrefixWatch.Listener, Au
             refused.remove(key);
         } catch (Exception e) {
             if (!value.equals(refused.put(key, value))) {
+                store.refused();
                 String reason = e instanceof IllegalArgumentException ? e.getMessage() : "value is not JSON with \"cert\" and \"key\"";
                 log.warn("certificate {} refused: {}; {}", key, reason, previous != null ? "still serving the previous one" : "not served");
             }

@@ -136,6 +136,7 @@ public final class FileCertificateSource {
             log.info("certificate {} loaded for {}, valid until {}", p.cert, next.names(), next.leaf().getNotAfter().toInstant());
             return true;
         } catch (IllegalArgumentException e) {
+            store.refused();
             log.warn("certificate refused: {}; {}", e.getMessage(),
                     p.current != null ? "still serving the previous one" : "not served");
             return false;

@@ -3,6 +3,7 @@ package io.gantry.proxy.tls;
 import io.gantry.proxy.ProxyMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -95,12 +96,20 @@ public final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter {
         metrics.tlsHandshake(result);
         String kind = result + ": " + why;
         if (LOGGED.size() < MAX_KINDS && LOGGED.putIfAbsent(kind, Boolean.TRUE) == null) {
-            log.warn("TLS handshake {} from {}: {}; further ones are counted (gantry_tls_handshakes_total{{result=\"{}\"}}), not logged",
+            log.warn("TLS handshake {} from {}: {}; further ones of this kind are only counted (gantry_tls_handshakes_total, result {})",
                     result, ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "?",
                     why, result);
         }
         if (!"plaintext".equals(result)) { // the plaintext answer closes the connection once written
-            ctx.close();
+            // A failed handshake has nothing left to protect: the socket is closed beneath TLS at once.
+            // Closed through the failed SslHandler, or after waiting for its alert's write, the close
+            // never completed under io_uring (the write's completion does not come); epoll has usually
+            // sent the alert already.
+            SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+            if (ssl != null) {
+                ctx.pipeline().remove(ssl);
+            }
+            ctx.channel().close();
         }
     }
 

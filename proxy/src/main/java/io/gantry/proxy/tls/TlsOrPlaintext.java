@@ -29,11 +29,9 @@ public final class TlsOrPlaintext extends ByteToMessageDecoder {
             + "The plain HTTP request was sent to HTTPS port. Use https.\n").getBytes(StandardCharsets.US_ASCII);
 
     private final Mapping<String, SslContext> certificates;
-    private final long handshakeTimeoutMillis;
 
-    public TlsOrPlaintext(Mapping<String, SslContext> certificates, long handshakeTimeoutMillis) {
+    public TlsOrPlaintext(Mapping<String, SslContext> certificates) {
         this.certificates = certificates;
-        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
     @Override
@@ -42,11 +40,11 @@ public final class TlsOrPlaintext extends ByteToMessageDecoder {
             return;
         }
         if (SslHandler.isEncrypted(in, false)) {
-            ctx.pipeline().replace(this, NAME, new SniHandler(certificates, 16 * 1024, handshakeTimeoutMillis) {
+            ctx.pipeline().replace(this, NAME, new SniHandler(certificates, 16 * 1024, 0) { // TlsHandshakeWatch times the handshake
                 @Override
                 protected SslHandler newSslHandler(SslContext context, io.netty.buffer.ByteBufAllocator allocator) {
                     SslHandler handler = super.newSslHandler(context, allocator);
-                    handler.setHandshakeTimeoutMillis(0); // TlsHandshakeWatch times the whole handshake
+                    handler.setHandshakeTimeoutMillis(0); // likewise
                     return handler;
                 }
             });

@@ -32,8 +32,8 @@ public final class TlsTermination implements AutoCloseable {
     private final Mapping<String, SslContext> mapping;
 
     /** @param etcdSettings where {@code settings.etcdPrefix()} is read from; unused without one */
-    public TlsTermination(TlsSettings settings, EtcdSettings etcdSettings) {
-        this.store = new CertificateStore(new ServerContexts(settings));
+    public TlsTermination(TlsSettings settings, EtcdSettings etcdSettings, ProxyMetrics metrics) {
+        this.store = new CertificateStore(new ServerContexts(settings), metrics);
         this.files = new FileCertificateSource(settings, store);
         this.etcd = settings.etcdPrefix() == null ? null : new EtcdCertificateSource(etcdSettings, settings.etcdPrefix(), store);
         this.mapping = name -> store.table().map(name);
@@ -81,7 +81,7 @@ public final class TlsTermination implements AutoCloseable {
      * then TLS, and the watch that times and logs the handshake.
      */
     public void addHandlers(ChannelPipeline p, Duration handshakeTimeout, ProxyMetrics metrics) {
-        p.addLast(TlsOrPlaintext.NAME, new TlsOrPlaintext(mapping, handshakeTimeout.toMillis()))
+        p.addLast(TlsOrPlaintext.NAME, new TlsOrPlaintext(mapping))
                 .addLast("tls-handshake", new TlsHandshakeWatch(handshakeTimeout.toNanos(), metrics));
     }
 

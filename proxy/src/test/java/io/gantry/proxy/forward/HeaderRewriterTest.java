@@ -62,6 +62,20 @@ class HeaderRewriterTest {
     }
 
     @Test
+    void aRequestThatCameOverTlsSaysHttpsWhateverTheClientClaimed() {
+        HttpRequest r = request();
+        r.headers().set("X-Forwarded-Proto", "http");
+        ByteBuf head = HeaderRewriter.requestHead(ByteBufAllocator.DEFAULT, r, false, "10.1.1.1", null, true);
+        try {
+            String text = head.toString(StandardCharsets.US_ASCII);
+            assertTrue(text.contains("\r\nX-Forwarded-Proto: https\r\n"), text);
+            assertEquals(1, text.split("X-Forwarded-Proto").length - 1, text);
+        } finally {
+            head.release();
+        }
+    }
+
+    @Test
     void hopByHopHeadersAndTheOnesConnectionNamesAreDropped() {
         HttpRequest r = request();
         r.headers().set("Connection", "keep-alive, X-Hop").add("Connection", "x-other")

@@ -1,6 +1,7 @@
 package io.gantry.proxy.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.proxy.backend.Backend;
@@ -44,6 +45,32 @@ class BackendTableTest {
         assertTrue(before.sameAs(table.snapshot()));
         table.put("/services/website/nginx@1", "127.0.0.1:8009");
         assertTrue(!before.sameAs(table.snapshot()));
+    }
+
+    @Test
+    void turningTlsOnOrOffIsAChangedBackend() {
+        BackendTable table = new BackendTable();
+        table.put("/services/website/nginx@1", "127.0.0.1:8443");
+        BackendSet cleartext = table.snapshot();
+        table.put("/services/website/nginx@1", "{\"address\":\"127.0.0.1:8443\",\"tls\":true}");
+        BackendSet tls = table.snapshot();
+        assertTrue(tls.get(0).tls());
+        List<Backend> added = new ArrayList<>();
+        List<Backend> removed = new ArrayList<>();
+        cleartext.diff(tls, added, removed);
+        assertEquals(List.of(tls.get(0)), added);
+        assertEquals(List.of(cleartext.get(0)), removed);
+        table.put("/services/website/nginx@1", "{\"address\":\"127.0.0.1:8443\",\"tls\":false}");
+        assertFalse(tls.sameAs(table.snapshot()));
+        assertFalse(table.snapshot().get(0).tls());
+    }
+
+    @Test
+    void aTlsThatIsNotABooleanDropsTheKey() {
+        BackendTable table = new BackendTable();
+        table.put("/services/website/nginx@1", "{\"address\":\"127.0.0.1:8443\",\"tls\":true}");
+        table.put("/services/website/nginx@1", "{\"address\":\"127.0.0.1:8443\",\"tls\":\"on\"}");
+        assertEquals(0, table.size());
     }
 
     @Test
