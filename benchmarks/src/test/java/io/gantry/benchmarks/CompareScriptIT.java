@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * benchmarks/load/compare end to end, briefly: it starts the backends, nginx, HAProxy, etcd and the
- * proxy, loads each with wrk, prints a row per workload and target and the ratios, and leaves
- * nothing running. Its figures are not checked here: they belong to benchmarks/README.md.
+ * proxy, loads each with wrk, in cleartext and over TLS, prints a row per workload and target and the
+ * ratios, and leaves nothing running. Its figures are not checked here: they belong to
+ * benchmarks/README.md.
  */
 class CompareScriptIT {
 
@@ -35,7 +36,7 @@ class CompareScriptIT {
     void reportsEveryTargetForEveryWorkloadAndTheRatios(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report.txt");
         try (ChildProcess compare = run(dir, "--duration", "1s", "--rounds", "1", "--warmup", "1s",
-                "--workloads", "keepalive-64B,close-64KiB", "--targets", "proxy,nginx,haproxy,direct",
+                "--workloads", "keepalive-64B,close-64KiB,close-64B-tls", "--targets", "proxy,nginx,haproxy,direct",
                 "--out", out.toString())) {
             assertEquals(0, compare.waitFor(Duration.ofMinutes(3)), compare.output());
             Matcher work = Pattern.compile("compare: working in (\\S+)").matcher(compare.output());
@@ -45,6 +46,11 @@ class CompareScriptIT {
                     .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
                     .toList();
             assertEquals(List.of(), left, "still running after compare exited");
+            assertTrue(compare.output().matches("(?s).*compare: close-64B-tls: [1-9]\\d* connections in 1 s, 0 of them resumed.*"),
+                    "close-64B-tls must make a full handshake per request:\n" + compare.output());
+            for (String target : List.of("proxy", "nginx", "haproxy")) {
+                assertTrue(compare.output().contains("compare: TLS with " + target + ": TLSv1.3 "), compare.output());
+            }
         }
         List<String> lines = Files.readAllLines(out);
         int rows = 0;
@@ -56,10 +62,13 @@ class CompareScriptIT {
                 assertEquals("0", m.group(7), "errors in: " + line);
             }
         }
-        assertEquals(8, rows, String.join("\n", lines));
+        assertEquals(11, rows, String.join("\n", lines)); // direct is cleartext only: no close-64B-tls row
+        assertTrue(lines.stream().noneMatch(l -> l.matches("^close-64B-tls\\s+direct\\s.*")), String.join("\n", lines));
         assertTrue(lines.stream().anyMatch(l -> l.matches("^keepalive-64B\\s+nginx\\s+[\\d.]+\\s+[\\d.]+$")),
                 String.join("\n", lines));
         assertTrue(lines.stream().anyMatch(l -> l.matches("^close-64KiB\\s+haproxy\\s+[\\d.]+\\s+[\\d.]+$")),
+                String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.matches("^close-64B-tls\\s+nginx\\s+[\\d.]+\\s+[\\d.]+$")),
                 String.join("\n", lines));
     }
 
