@@ -32,7 +32,7 @@ ensure_packages() {
 # The build tools and the programs the tests and demo start.
 GANTRY_BUILD_PACKAGES=(openjdk-17-jdk-headless:javac maven:mvn)
 GANTRY_RUNTIME_PACKAGES=(etcd-server:etcd etcd-client:etcdctl nginx:nginx openssl:openssl)
-GANTRY_TEST_PACKAGES=(docker.io:dockerd wrk:wrk haproxy:haproxy chromium:chromium curl:curl sslscan:sslscan)
+GANTRY_TEST_PACKAGES=(docker.io:dockerd wrk:wrk haproxy:haproxy chromium:chromium curl:curl sslscan:sslscan gcc:cc)
 
 # ensure_dockerd: starts the Docker engine when it is installed but not answering (as root only), and
 # waits for it. An engine elsewhere (DOCKER_HOST) is left alone; one already starting is waited for.
