@@ -184,6 +184,29 @@ class TlsIT {
         }
     }
 
+    @Test
+    void aTicketOutlivesOneKeyRotationAndNotTwo() throws Exception {
+        CertificateFiles site = files("site", KeyType.EC, KeyFormat.PKCS8, "example.com");
+        try (Proxy proxy = Proxy.start(proxy(settings(List.of(site), List.of(), null)).build())) {
+            String request = "GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n";
+            Path session = dir.resolve("ticket");
+            // TLS 1.3 resumes by ticket alone, so what the keys decrypt is what resumes.
+            List<String> base = List.of("openssl", "s_client", "-connect", "127.0.0.1:" + proxy.tlsAddress().getPort(),
+                    "-servername", "example.com", "-tls1_3", "-ign_eof");
+            Commands.run(Duration.ofSeconds(20), request, concat(base, "-sess_out", session.toString()));
+            proxy.tls().rotateTicketKeys();
+            Commands.Result afterOne = Commands.run(Duration.ofSeconds(20), request, concat(base, "-sess_in", session.toString()));
+            assertTrue(afterOne.output().contains("Reused, TLS"), "the previous key still decrypts:\n" + afterOne.output());
+            Path fresh = dir.resolve("ticket2");
+            Commands.run(Duration.ofSeconds(20), request, concat(base, "-sess_out", fresh.toString()));
+            proxy.tls().rotateTicketKeys();
+            proxy.tls().rotateTicketKeys();
+            Commands.Result afterTwo = Commands.run(Duration.ofSeconds(20), request, concat(base, "-sess_in", fresh.toString()));
+            assertTrue(afterTwo.output().contains("New, TLS"), "two rotations later the key is gone:\n" + afterTwo.output());
+            assertTrue(afterTwo.output().contains("HTTP/1.1 200 OK"), afterTwo.output());
+        }
+    }
+
     private static List<String> concat(List<String> a, String... b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(List.of(b));

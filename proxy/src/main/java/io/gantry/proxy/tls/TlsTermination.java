@@ -71,6 +71,11 @@ public final class TlsTermination implements AutoCloseable {
                 .map(e -> e.certificate().names().toString()).toList();
     }
 
+    /** Makes a new session ticket key the one that encrypts now (the proxy does it hourly by itself). */
+    public void rotateTicketKeys() {
+        store.rotateTicketKeys();
+    }
+
     /** The table handshakes read now (for tests and the status page). */
     public CertificateTable certificates() {
         return store.table();
