@@ -65,7 +65,8 @@ public final class Proxy implements AutoCloseable {
             if (proxy.tls != null) {
                 proxy.tls.start();
             }
-            proxy.adminAddress = proxy.admin.start(config.admin(), proxy.transport, proxy.group, proxy.backends, proxy.metrics);
+            proxy.adminAddress = proxy.admin.start(config.admin(), proxy.transport, proxy.group, proxy.backends, proxy.metrics,
+                    proxy.tls == null ? null : proxy.tls::certificates);
             // Like nginx and HAProxy, know the backends before taking traffic; etcd away is no reason not to start.
             if (!proxy.source.awaitFirstSet(FIRST_SET_WAIT)) {
                 log.warn("no backends read within {} s; listening anyway, answering 503 until they are", FIRST_SET_WAIT.toSeconds());

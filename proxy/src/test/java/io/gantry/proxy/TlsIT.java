@@ -134,6 +134,14 @@ class TlsIT {
             assertEquals("first.example", cn(served(proxy, null)));
             assertEquals("first.example", cn(served(proxy, "unknown.example")));
             assertEquals("second.example", cn(served(proxy, "second.example")));
+            try (RawHttp admin = new RawHttp(proxy.adminAddress())) {
+                String status = admin.get("/status").text();
+                assertTrue(status.contains("{ \"origin\" : \"" + first.cert() + "\", \"names\" : [\"first.example\"], \"not_after\" : \""),
+                        status);
+                assertTrue(status.contains("\"default\" : true"), status);
+                String metrics = admin.get("/metrics").text();
+                assertTrue(metrics.contains("gantry_tls_certificate_expiry_timestamp_seconds{origin=\"" + second.cert() + "\"} "), metrics);
+            }
         }
     }
 

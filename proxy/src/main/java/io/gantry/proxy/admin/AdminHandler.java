@@ -3,6 +3,8 @@ package io.gantry.proxy.admin;
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.tls.CertificateTable;
+import io.gantry.proxy.tls.ServerCertificate;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -21,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Answers {@code GET /status} and {@code GET /metrics}; anything else gets a 404 or 405 with a reason. */
 @ChannelHandler.Sharable
@@ -28,10 +31,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final BackendGroup backends;
     private final ProxyMetrics metrics;
+    private final Supplier<CertificateTable> certificates;
 
-    AdminHandler(BackendGroup backends, ProxyMetrics metrics) {
+    /** @param certificates what the HTTPS listener serves now, or null without one */
+    AdminHandler(BackendGroup backends, ProxyMetrics metrics, Supplier<CertificateTable> certificates) {
         this.backends = backends;
         this.metrics = metrics;
+        this.certificates = certificates;
     }
 
     @Override
@@ -71,7 +77,23 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             quote(out, b.key()).append(", \"address\" : ");
             quote(out, b.address().toString()).append(", \"state\" : \"up\" }");
         }
-        out.append(list.isEmpty() ? "],\n" : "\n  ],\n").append("  \"counters\" : {");
+        out.append(list.isEmpty() ? "],\n" : "\n  ],\n");
+        if (certificates != null) {
+            out.append("  \"certificates\" : [");
+            List<CertificateTable.Entry> served = certificates.get().entries();
+            for (int i = 0; i < served.size(); i++) {
+                ServerCertificate c = served.get(i).certificate();
+                out.append(i == 0 ? "\n" : ",\n").append("    { \"origin\" : ");
+                quote(out, c.origin()).append(", \"names\" : [");
+                for (int n = 0; n < c.names().size(); n++) {
+                    quote(out.append(n == 0 ? "" : ", "), c.names().get(n));
+                }
+                out.append("], \"not_after\" : ");
+                quote(out, c.leaf().getNotAfter().toInstant().toString()).append(i == 0 ? ", \"default\" : true }" : " }");
+            }
+            out.append(served.isEmpty() ? "],\n" : "\n  ],\n");
+        }
+        out.append("  \"counters\" : {");
         Map<String, Long> counters = new LinkedHashMap<>();
         for (int c = 1; c <= 5; c++) {
             counters.put("responses_" + c + "xx", metrics.responses(c));
@@ -123,6 +145,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         metric(out, "gantry_tls_certificates_refused_total", "counter",
                 "Certificates (renewals, new files, etcd values) refused as broken or mismatched; the previous ones stay.",
                 metrics.certificatesRefused());
+        if (certificates != null) {
+            help(out, "gantry_tls_certificate_expiry_timestamp_seconds", "gauge",
+                    "When each served certificate expires (notAfter), in Unix seconds: alert on it minus time().");
+            for (CertificateTable.Entry e : certificates.get().entries()) {
+                out.append("gantry_tls_certificate_expiry_timestamp_seconds{origin=");
+                quote(out, e.certificate().origin()).append("} ").append(e.certificate().leaf().getNotAfter().getTime() / 1000).append('\n');
+            }
+        }
         help(out, "gantry_source_state", "gauge", "1 for the backend source's current state.");
         out.append("gantry_source_state{state=\"").append(metrics.sourceState()).append("\"} 1\n");
         return out.toString();

@@ -3,6 +3,7 @@ package io.gantry.proxy.admin;
 import io.gantry.common.HostPort;
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.tls.CertificateTable;
 import io.gantry.proxy.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -11,16 +12,21 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /** The admin listener; its pipeline is small because its requests are: decode, aggregate (8 KiB at most), answer. */
 public final class AdminServer implements AutoCloseable {
 
     private Channel listener;
 
-    /** Binds {@code address} on {@code group}; returns the bound address. */
+    /**
+     * Binds {@code address} on {@code group}; returns the bound address.
+     *
+     * @param certificates what the HTTPS listener serves now, or null without one
+     */
     public InetSocketAddress start(HostPort address, Transport transport, EventLoopGroup group, BackendGroup backends,
-            ProxyMetrics metrics) throws InterruptedException {
-        AdminHandler handler = new AdminHandler(backends, metrics);
+            ProxyMetrics metrics, Supplier<CertificateTable> certificates) throws InterruptedException {
+        AdminHandler handler = new AdminHandler(backends, metrics, certificates);
         listener = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
