@@ -26,9 +26,26 @@ public final class ServerContexts {
     private final TlsSettings settings;
     private final SslProvider provider;
 
+    /** @throws IllegalArgumentException naming the ciphers this TLS implementation does not know */
     public ServerContexts(TlsSettings settings) {
         this.settings = settings;
         this.provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        List<String> unknown = settings.ciphers().stream().filter(c -> !known(c)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("--tls-ciphers: " + String.join(", ", unknown) + " not known to "
+                    + (openSsl() ? "BoringSSL" : "the JDK") + " (names like TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 or ECDHE-ECDSA-AES128-GCM-SHA256)");
+        }
+    }
+
+    private boolean known(String cipher) {
+        if (openSsl()) {
+            return OpenSsl.isCipherSuiteAvailable(cipher);
+        }
+        try {
+            return List.of(javax.net.ssl.SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites()).contains(cipher);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return false;
+        }
     }
 
     /** Whether contexts use OpenSSL (and so take {@link TicketKeys}). */
