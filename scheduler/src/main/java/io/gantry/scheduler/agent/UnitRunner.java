@@ -28,6 +28,7 @@ final class UnitRunner {
     private final Consumer<UnitState> report;
     private volatile Driver.Main main;
     private volatile ServicePlan plan;
+    private volatile String hash;
     private volatile long startedAt;
     /** True until the first start: only then may a running main be found and taken over. */
     private volatile boolean adopt = true;
@@ -48,6 +49,11 @@ final class UnitRunner {
         return main;
     }
 
+    /** The hash of the unit file this runner last started, or null. */
+    String hash() {
+        return hash;
+    }
+
     /** How long the main has been up, in ms. */
     long upMillis() {
         return System.currentTimeMillis() - startedAt;
@@ -57,8 +63,9 @@ final class UnitRunner {
      * Starts the unit by {@code plan}; true when it is active/running afterwards. A main already
      * running here (an agent before this one started it) is taken over instead of started again.
      */
-    boolean start(ServicePlan plan) {
+    boolean start(ServicePlan plan, String hash) {
         this.plan = plan;
+        this.hash = hash;
         Map<String, String> labels = Map.of(Driver.UNIT_LABEL, unit, Driver.MACHINE_LABEL, machine);
         Driver.Main already = adopt ? driver.running(plan, labels) : null;
         adopt = false;

@@ -1,0 +1,99 @@
+package io.gantry.scheduler.ctl;
+
+import io.gantry.scheduler.state.Machine;
+import io.gantry.scheduler.state.Store;
+import io.gantry.scheduler.state.UnitRecord.Target;
+import io.gantry.scheduler.state.UnitState;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Waits, polling etcd every 250 ms as fleetctl does, until each unit reached a target: launched
+ * (assigned and active/running on its machine), loaded (assigned and not running) or inactive (assigned
+ * nowhere). Says so for each as it happens ({@code Unit web.service launched on m1/10.0.0.5}), and for a
+ * unit the engine cannot place, why, at once.
+ */
+final class Waiter {
+
+    private static final long POLL_MS = 250;
+
+    private final Store store;
+    private final PrintStream out;
+
+    Waiter(Store store, PrintStream out) {
+        this.store = store;
+        this.out = out;
+    }
+
+    /** Waits as {@code block} allows; returns the units that did not reach {@code target} (empty: all did). */
+    List<String> await(List<String> names, Target target, Block block) {
+        if (!block.blocks()) {
+            names.forEach(n -> out.println("Triggered unit " + n + " " + verb(target)));
+            return List.of();
+        }
+        Set<String> waiting = new LinkedHashSet<>(names);
+        List<String> failed = new ArrayList<>();
+        long deadline = block.deadline();
+        while (true) {
+            Map<String, Map<String, Target>> assignments = store.assignments();
+            Map<String, Map<String, UnitState>> states = store.states();
+            Map<String, Machine> machines = store.machines();
+            Map<String, String> unplaced = target == Target.INACTIVE ? Map.of() : store.unplaced();
+            for (String name : List.copyOf(waiting)) {
+                Map<String, Target> where = assignments.getOrDefault(name, Map.of());
+                Map<String, UnitState> on = states.getOrDefault(name, Map.of());
+                if (reached(target, where, on)) {
+                    List<String> labels = new ArrayList<>();
+                    where.keySet().forEach(m -> labels.add(Listings.machine(machines, m).label()));
+                    out.println("Unit " + name + " " + target.word() + (labels.isEmpty() ? "" : " on " + String.join(", ", labels)));
+                    waiting.remove(name);
+                } else if (unplaced.containsKey(name)) {
+                    out.println("Unit " + name + " not launched: " + unplaced.get(name));
+                    waiting.remove(name);
+                    failed.add(name);
+                }
+            }
+            if (waiting.isEmpty()) {
+                return failed;
+            }
+            if (System.nanoTime() > deadline) {
+                for (String name : waiting) {
+                    boolean placed = !assignments.getOrDefault(name, Map.of()).isEmpty();
+                    out.println("Unit " + name + " not " + target.word() + " yet" + (placed || target == Target.INACTIVE ? ""
+                            : machines.isEmpty() ? " (no machines: is an agent running?)" : " (not placed yet)"));
+                }
+                failed.addAll(waiting);
+                return failed;
+            }
+            try {
+                Thread.sleep(POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed.addAll(waiting);
+                return failed;
+            }
+        }
+    }
+
+    private static boolean reached(Target target, Map<String, Target> where, Map<String, UnitState> on) {
+        return switch (target) {
+            case INACTIVE -> where.isEmpty();
+            case LAUNCHED -> where.containsValue(Target.LAUNCHED)
+                    && where.keySet().stream().allMatch(m -> on.containsKey(m) && on.get(m).activeAndRunning());
+            case LOADED -> !where.isEmpty() && where.keySet().stream().allMatch(m -> on.containsKey(m)
+                    && (on.get(m).active().equals("inactive") || on.get(m).active().equals("failed")));
+        };
+    }
+
+    private static String verb(Target target) {
+        return switch (target) {
+            case INACTIVE -> "unload";
+            case LOADED -> "load";
+            case LAUNCHED -> "start";
+        };
+    }
+}
