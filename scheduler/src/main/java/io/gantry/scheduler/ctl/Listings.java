@@ -55,7 +55,7 @@ public final class Listings {
             .field("ip", (m, full) -> m.ip())
             .field("metadata", (m, full) -> {
                 List<String> meta = new ArrayList<>();
-                m.metadata().forEach((k, v) -> meta.add(k + "=" + v));
+                new java.util.TreeMap<>(m.metadata()).forEach((k, v) -> meta.add(k + "=" + v)); // sorted, as fleetctl prints them
                 return String.join(",", meta);
             })
             .field("api", (m, full) -> m.api());
