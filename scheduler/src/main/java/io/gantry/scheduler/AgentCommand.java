@@ -59,7 +59,7 @@ final class AgentCommand implements Callable<Integer> {
     List<String> env = new ArrayList<>();
 
     @Option(names = "--api", paramLabel = "HOST:PORT",
-            description = "Where ctl journal reads units' output, read-only (default: --ip, port " + DEFAULT_API_PORT + "); 'off' for nowhere.")
+            description = "Where ctl journal reads units' output, read-only (default: --ip, port " + DEFAULT_API_PORT + "; port 0: any free one); 'off' for nowhere.")
     String api;
 
     @Option(names = "--ttl", paramLabel = "DURATION", description = "How long after this agent dies its machine counts as gone (default 10s).")
@@ -145,7 +145,9 @@ final class AgentCommand implements Callable<Integer> {
         }
         HostPort address;
         try {
-            address = api == null ? new HostPort(ip, DEFAULT_API_PORT) : HostPort.parse(api);
+            // port 0: any free port (tests, several agents on one address); list-machines shows the one taken
+            address = api == null ? new HostPort(ip, DEFAULT_API_PORT)
+                    : api.endsWith(":0") ? new HostPort(HostPort.parse(api.substring(0, api.length() - 1) + "1").host(), 0) : HostPort.parse(api);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--api '" + api + "': " + e.getMessage());
         }
