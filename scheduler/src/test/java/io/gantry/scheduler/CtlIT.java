@@ -175,12 +175,20 @@ class CtlIT {
         assertEquals(0, p.process().exitValue(), p.output());
         assertTrue(p.output().contains("Triggered unit nb.service start"), p.output());
 
+        p = ctl("stop", "--no-block", "nb.service");
+        assertTrue(p.output().contains("Triggered unit nb.service stop"), p.output());
+
+        Files.writeString(dir.resolve("broken.service"), "[Service]\nExecStart=/nonexistent/program\n");
+        p = ctlWaiting("start", "--block-attempts", "2", "broken.service");
+        assertEquals(1, p.process().exitValue(), p.output());
+        assertTrue(p.output().contains("Unit broken.service not launched yet: failed (failed) on " + MACHINE + "/127.0.0.1: "), p.output());
+
         Files.writeString(dir.resolve("nowhere.service"), "[Service]\nExecStart=/bin/sleep 600\n[X-Fleet]\nMachineMetadata=role=none\n");
         p = ctlWaiting("start", "--block-attempts", "3", "nowhere.service");
         assertEquals(1, p.process().exitValue(), p.output());
         assertTrue(p.output().contains("Unit nowhere.service not launched: MachineMetadata: no machine has role=none"), p.output());
         assertTrue(p.output().contains("scheduler: nowhere.service did not get to the state asked for within 6 s"), p.output());
-        ctl("destroy", "nb.service", "nowhere.service");
+        ctl("destroy", "nb.service", "broken.service", "nowhere.service");
     }
 
     @Test

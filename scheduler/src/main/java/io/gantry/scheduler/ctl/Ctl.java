@@ -7,16 +7,12 @@ import io.gantry.scheduler.state.UnitRecord.Target;
 import io.gantry.scheduler.state.UnitState;
 import io.gantry.scheduler.unit.Unit;
 import io.gantry.scheduler.unit.UnitName;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * fleetctl's commands over the scheduler's state in etcd. Unit arguments may be file paths or names;
@@ -25,27 +21,12 @@ import java.util.Optional;
  */
 public final class Ctl {
 
-    /** Which of fleet's verbs is asking, for {@code --replace}'s rules. */
-    private enum Verb {
-        SUBMIT(Target.INACTIVE), LOAD(Target.LOADED), START(Target.LAUNCHED);
-
-        final Target target;
-
-        Verb(Target target) {
-            this.target = target;
-        }
-
-        /** fleet's rule: submit replaces only an inactive unit, load an inactive or loaded one, start any. */
-        boolean mayReplace(Target current) {
-            return current.ordinal() <= target.ordinal();
-        }
-    }
-
     private final Store store;
     private final Path dir;
     private final PrintStream out;
     private final PrintStream err;
     private final Waiter waiter;
+    private final Submission submission;
 
     public Ctl(Store store, Path dir, PrintStream out) {
         this(store, dir, out, out);
@@ -57,11 +38,12 @@ public final class Ctl {
         this.out = out;
         this.err = err;
         this.waiter = new Waiter(store, out);
+        this.submission = new Submission(store, dir, out, err);
     }
 
     /** Stores each unit (and the template of an instance) if not stored yet; {@code replace}: a changed file replaces an inactive unit. */
     public void submit(List<String> args, boolean replace) {
-        store.putUnits(submitted(names(args), args, Verb.SUBMIT, replace).values());
+        store.putUnits(submission.writes(names(args), args, Verb.SUBMIT, replace).values());
     }
 
     public void submit(List<String> args) {
@@ -71,8 +53,8 @@ public final class Ctl {
     /** Submits when needed, then asks for each unit to run; waits as {@code block} says to say where each went. */
     public List<String> start(List<String> args, Block block, boolean replace) {
         List<String> names = instances(args, "start");
-        store.putUnits(submitted(names, args, Verb.START, replace).values());
-        return waiter.await(blocking(names, "start"), Target.LAUNCHED, block);
+        store.putUnits(submission.writes(names, args, Verb.START, replace).values());
+        return waiter.await(blocking(names, "start"), Target.LAUNCHED, block, "start");
     }
 
     /** {@link #start(List, Block, boolean)} waiting at most {@code wait}. */
@@ -83,15 +65,15 @@ public final class Ctl {
     /** Submits when needed, then has each unit placed on a machine without starting it (fleet's "loaded"). */
     public List<String> load(List<String> args, Block block, boolean replace) {
         List<String> names = instances(args, "load");
-        store.putUnits(submitted(names, args, Verb.LOAD, replace).values());
-        return waiter.await(blocking(names, "load"), Target.LOADED, block);
+        store.putUnits(submission.writes(names, args, Verb.LOAD, replace).values());
+        return waiter.await(blocking(names, "load"), Target.LOADED, block, "load");
     }
 
     /** Stops each launched unit; it stays assigned to its machine (fleet's "loaded"). */
     public List<String> stop(List<String> args, Block block) {
         List<String> names = names(args);
         setTargets(names, Target.LOADED, t -> t == Target.LAUNCHED);
-        return waiter.await(blocking(names, "stop"), Target.LOADED, block);
+        return waiter.await(blocking(names, "stop"), Target.LOADED, block, "stop");
     }
 
     public void stop(List<String> args) {
@@ -102,7 +84,7 @@ public final class Ctl {
     public List<String> unload(List<String> args, Block block) {
         List<String> names = names(args);
         setTargets(names, Target.INACTIVE, t -> t != Target.INACTIVE);
-        return waiter.await(blocking(names, "unload"), Target.INACTIVE, block);
+        return waiter.await(blocking(names, "unload"), Target.INACTIVE, block, "unload");
     }
 
     /**
@@ -116,6 +98,9 @@ public final class Ctl {
         List<String> names = names(args);
         Map<String, UnitRecord> units = store.units();
         for (String name : names) {
+            if (!units.containsKey(name)) {
+                throw new IllegalArgumentException("unit " + name + " is not submitted");
+            }
             if (units.get(name).target() == Target.INACTIVE) {
                 throw new IllegalArgumentException("unit " + name + " is inactive (not loaded on a machine); start it instead");
             }
@@ -124,13 +109,13 @@ public final class Ctl {
         for (String name : names) {
             if (units.get(name).target() == Target.LAUNCHED) {
                 setTargets(List.of(name), Target.LOADED, t -> true);
-                if (!waiter.await(List.of(name), Target.LOADED, block).isEmpty()) {
+                if (!waiter.await(List.of(name), Target.LOADED, block, "stop").isEmpty()) {
                     failed.add(name);
                     continue;
                 }
             }
             setTargets(List.of(name), Target.LAUNCHED, t -> true);
-            failed.addAll(waiter.await(List.of(name), Target.LAUNCHED, block));
+            failed.addAll(waiter.await(List.of(name), Target.LAUNCHED, block, "start"));
         }
         return failed;
     }
@@ -203,7 +188,7 @@ public final class Ctl {
         new Listings(store, out).unitFiles(listing);
     }
 
-    /** MACHINE IP METADATA API by default. */
+    /** MACHINE IP METADATA by default; the api field says where journal reads from. */
     public void listMachines(Listing listing) {
         new Listings(store, out).machines(listing);
     }
@@ -254,85 +239,6 @@ public final class Ctl {
             }
         }
         return names;
-    }
-
-    /**
-     * What to write so that each of {@code names} is submitted (with the templates of new instances) and
-     * has {@code verb}'s target (submit leaves it as it is): one read of every unit, files checked first,
-     * nothing written when any is bad. A unit already submitted whose file now differs is kept as submitted,
-     * with a warning, unless {@code replace} and fleet's rules let {@code verb} replace a unit in its state.
-     */
-    private Map<String, UnitRecord> submitted(List<String> names, List<String> args, Verb verb, boolean replace) {
-        Map<String, UnitRecord> units = store.units();
-        Map<String, UnitRecord> writes = new LinkedHashMap<>();
-        Map<String, Optional<String>> files = new java.util.HashMap<>();
-        for (String name : names) {
-            UnitName unitName = UnitName.parse(name);
-            Optional<String> text = files.computeIfAbsent(name, n -> fileText(n, args));
-            Optional<String> templateText = Optional.empty();
-            if (unitName.isInstance() && text.isEmpty()) {
-                templateText = files.computeIfAbsent(unitName.template(), n -> fileText(n, args));
-                text = templateText;
-            }
-            UnitRecord existing = units.get(name);
-            Target target = verb == Verb.SUBMIT ? existing == null ? Target.INACTIVE : existing.target() : verb.target;
-            if (existing != null && (text.isEmpty() || text.get().equals(existing.text()))) {
-                if (existing.target() != target) {
-                    writes.put(name, existing.withTarget(target));
-                }
-                continue;
-            }
-            if (existing != null && (!replace || !verb.mayReplace(existing.target()))) {
-                err.println(!replace ? "WARNING: unit " + name + " as submitted differs from its local file; add --replace to replace it"
-                        : "WARNING: can not replace unit " + name + " in state '" + existing.target().word() + "', use the appropriate command");
-                if (existing.target() != target) {
-                    writes.put(name, existing.withTarget(target));
-                }
-                continue;
-            }
-            if (templateText.isPresent()) {
-                String template = unitName.template();
-                UnitRecord stored = writes.containsKey(template) ? writes.get(template) : units.get(template);
-                if (stored == null || replace && !stored.text().equals(templateText.get())) {
-                    Unit.parse(template, templateText.get());
-                    writes.put(template, new UnitRecord(template, templateText.get(), Target.INACTIVE));
-                    out.println("Unit " + template + (stored == null ? " submitted" : " replaced"));
-                }
-            }
-            if (text.isEmpty() && unitName.isInstance()) {
-                text = Optional.ofNullable(units.get(unitName.template())).map(UnitRecord::text);
-            }
-            if (text.isEmpty()) {
-                throw new IllegalArgumentException("unit " + name + " not found: no file " + name
-                        + (unitName.isInstance() ? " or " + unitName.template() : "") + " in " + dir + " and none submitted");
-            }
-            Unit.parse(name, text.get());
-            writes.put(name, new UnitRecord(name, text.get(), target));
-            out.println(existing == null ? "Unit " + name + " submitted"
-                    : "Unit " + name + " replaced (" + Unit.hash(existing.text()) + " -> " + Unit.hash(text.get()) + ")");
-        }
-        return writes;
-    }
-
-    /** The text of unit {@code name}'s file: beside a path given as an argument, or in {@code dir}. */
-    private Optional<String> fileText(String name, List<String> args) {
-        List<Path> candidates = new ArrayList<>();
-        for (String a : args) {
-            if (a.contains("/")) {
-                candidates.add(dir.resolve(a).resolveSibling(name));
-            }
-        }
-        candidates.add(dir.resolve(name));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p)) {
-                try {
-                    return Optional.of(Files.readString(p));
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage());
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private UnitRecord existing(String name) {

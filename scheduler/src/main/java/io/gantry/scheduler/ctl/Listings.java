@@ -22,7 +22,7 @@ public final class Listings {
 
     public static final String UNITS_DEFAULT = "unit,machine,active,sub";
     public static final String UNIT_FILES_DEFAULT = "unit,hash,dstate,state,target";
-    public static final String MACHINES_DEFAULT = "machine,ip,metadata,api";
+    public static final String MACHINES_DEFAULT = "machine,ip,metadata";
 
     /** One unit on one machine (machine null: placed nowhere), as list-units shows it. */
     record UnitRow(String unit, Machine machine, UnitState state, String text) {

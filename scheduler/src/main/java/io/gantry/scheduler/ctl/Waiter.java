@@ -29,10 +29,13 @@ final class Waiter {
         this.out = out;
     }
 
-    /** Waits as {@code block} allows; returns the units that did not reach {@code target} (empty: all did). */
-    List<String> await(List<String> names, Target target, Block block) {
+    /**
+     * Waits as {@code block} allows; returns the units that did not reach {@code target} (empty: all did).
+     * {@code verb} names what was asked, for --no-block's "Triggered unit web.service stop".
+     */
+    List<String> await(List<String> names, Target target, Block block, String verb) {
         if (!block.blocks()) {
-            names.forEach(n -> out.println("Triggered unit " + n + " " + verb(target)));
+            names.forEach(n -> out.println("Triggered unit " + n + " " + verb));
             return List.of();
         }
         Set<String> waiting = new LinkedHashSet<>(names);
@@ -62,9 +65,8 @@ final class Waiter {
             }
             if (System.nanoTime() > deadline) {
                 for (String name : waiting) {
-                    boolean placed = !assignments.getOrDefault(name, Map.of()).isEmpty();
-                    out.println("Unit " + name + " not " + target.word() + " yet" + (placed || target == Target.INACTIVE ? ""
-                            : machines.isEmpty() ? " (no machines: is an agent running?)" : " (not placed yet)"));
+                    out.println("Unit " + name + " not " + target.word() + " yet" + why(target, machines,
+                            assignments.getOrDefault(name, Map.of()), states.getOrDefault(name, Map.of())));
                 }
                 failed.addAll(waiting);
                 return failed;
@@ -89,11 +91,17 @@ final class Waiter {
         };
     }
 
-    private static String verb(Target target) {
-        return switch (target) {
-            case INACTIVE -> "unload";
-            case LOADED -> "load";
-            case LAUNCHED -> "start";
-        };
+    /** What holds a unit up, from what its machines report: ": failed on m1/10.0.0.5: ExecStart=... exited 1". */
+    private static String why(Target target, Map<String, Machine> machines, Map<String, Target> where, Map<String, UnitState> on) {
+        if (where.isEmpty()) {
+            return target == Target.INACTIVE ? "" : machines.isEmpty() ? " (no machines: is an agent running?)" : " (not placed yet)";
+        }
+        List<String> parts = new ArrayList<>();
+        where.keySet().forEach(m -> {
+            UnitState s = on.get(m);
+            parts.add((s == null ? "no report yet" : s.active() + " (" + s.sub() + ")") + " on " + Listings.machine(machines, m).label()
+                    + (s == null || s.detail().isEmpty() ? "" : ": " + s.detail()));
+        });
+        return ": " + String.join("; ", parts);
     }
 }

@@ -58,15 +58,20 @@ class ListingTest {
     }
 
     @Test
-    void machinesListTheirMetadataSortedAndTheJournalApi() {
+    void machinesListTheirMetadataSortedAndOnAskingTheJournalApi() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Listings.MACHINES.print(List.of(LONG, SHORT), Listing.of(null, Listings.MACHINES_DEFAULT, Listings.MACHINES.names(), false, false),
+        Listings.MACHINES.print(List.of(LONG, SHORT), Listing.of("machine,ip,metadata,api", Listings.MACHINES_DEFAULT, Listings.MACHINES.names(), false, false),
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         assertEquals("""
                 MACHINE      IP        METADATA            API
                 113f16a7...  10.0.0.5  disk=ssd,region=us  10.0.0.5:7654
                 m2           10.0.0.6  -                   -
                 """, out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void machinesDefaultToFleetctlsColumns() {
+        assertEquals(List.of("machine", "ip", "metadata"), Listing.of(null, Listings.MACHINES_DEFAULT, Listings.MACHINES.names(), false, false).fields());
     }
 
     @Test
