@@ -22,9 +22,7 @@ import java.util.Map;
 public final class Ctl {
 
     private final Store store;
-    private final Path dir;
     private final PrintStream out;
-    private final PrintStream err;
     private final Waiter waiter;
     private final Submission submission;
 
@@ -32,11 +30,10 @@ public final class Ctl {
         this(store, dir, out, out);
     }
 
+    /** {@code err} gets the warnings (a submitted unit that differs from its file, a replace refused). */
     public Ctl(Store store, Path dir, PrintStream out, PrintStream err) {
         this.store = store;
-        this.dir = dir;
         this.out = out;
-        this.err = err;
         this.waiter = new Waiter(store, out);
         this.submission = new Submission(store, dir, out, err);
     }
