@@ -73,10 +73,10 @@ final class UnitRunner {
             main = already;
             startedAt = System.currentTimeMillis();
             log.info("{}: active (running), {} was running already; taken over", unit, main.describe());
-            report.accept(new UnitState("active", "running", main.describe()));
+            tell(new UnitState("active", "running", main.describe()));
             return true;
         }
-        report.accept(new UnitState("activating", "start-pre", "starting"));
+        tell(new UnitState("activating", "start-pre", "starting"));
         String failed = runAll(plan.startPre(), true);
         if (failed != null) {
             return failed(failed);
@@ -87,7 +87,7 @@ final class UnitRunner {
             return failed(plan.start() + ": " + io.gantry.common.Errors.describe(e));
         }
         startedAt = System.currentTimeMillis();
-        report.accept(new UnitState("activating", "start-post", main.describe()));
+        tell(new UnitState("activating", "start-post", main.describe()));
         failed = runAll(plan.startPost(), true);
         if (failed != null) {
             main.stop(STOP_GRACE);
@@ -96,7 +96,7 @@ final class UnitRunner {
             return failed(failed);
         }
         log.info("{}: active (running), {}", unit, main.describe());
-        report.accept(new UnitState("active", "running", main.describe()));
+        tell(new UnitState("active", "running", main.describe()));
         return true;
     }
 
@@ -114,14 +114,14 @@ final class UnitRunner {
             runAll(plan.stopPost(), false);
         }
         log.warn("{}: {} exited; failed", unit, what);
-        report.accept(new UnitState("failed", "failed", what + " exited"));
+        tell(new UnitState("failed", "failed", what + " exited"));
     }
 
     /** Stops the unit; with {@code remove} also removes what its main left (its container). */
     void stop(boolean remove) {
         Driver.Main m = main;
         if (m != null && plan != null) {
-            report.accept(new UnitState("deactivating", "stop", "stopping " + m.describe()));
+            tell(new UnitState("deactivating", "stop", "stopping " + m.describe()));
             runAll(plan.stop(), false);
             if (m.alive()) {
                 m.stop(STOP_GRACE);
@@ -133,7 +133,12 @@ final class UnitRunner {
         }
         main = null;
         log.info("{}: inactive (dead)", unit);
-        report.accept(new UnitState("inactive", "dead", "stopped"));
+        tell(new UnitState("inactive", "dead", "stopped"));
+    }
+
+    /** Reports {@code state}, with the hash of the file this runner last started. */
+    private void tell(UnitState state) {
+        report.accept(state.withHash(hash));
     }
 
     private boolean failed(String why) {
@@ -141,7 +146,7 @@ final class UnitRunner {
         if (plan != null) {
             runAll(plan.stopPost(), false);
         }
-        report.accept(new UnitState("failed", "failed", why));
+        tell(new UnitState("failed", "failed", why));
         return false;
     }
 

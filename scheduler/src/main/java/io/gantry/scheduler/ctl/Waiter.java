@@ -2,8 +2,10 @@ package io.gantry.scheduler.ctl;
 
 import io.gantry.scheduler.state.Machine;
 import io.gantry.scheduler.state.Store;
+import io.gantry.scheduler.state.UnitRecord;
 import io.gantry.scheduler.state.UnitRecord.Target;
 import io.gantry.scheduler.state.UnitState;
+import io.gantry.scheduler.unit.Unit;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -13,7 +15,7 @@ import java.util.Set;
 
 /**
  * Waits, polling etcd every 250 ms as fleetctl does, until each unit reached a target: launched
- * (assigned and active/running on its machine), loaded (assigned and not running) or inactive (assigned
+ * (assigned and active/running on its machine, from the file submitted), loaded (assigned and not running) or inactive (assigned
  * nowhere). Says so for each as it happens ({@code Unit web.service launched on m1/10.0.0.5}), and for a
  * unit the engine cannot place, why, at once.
  */
@@ -46,10 +48,12 @@ final class Waiter {
             Map<String, Map<String, UnitState>> states = store.states();
             Map<String, Machine> machines = store.machines();
             Map<String, String> unplaced = target == Target.INACTIVE ? Map.of() : store.unplaced();
+            Map<String, UnitRecord> records = target == Target.LAUNCHED ? store.units() : Map.of();
             for (String name : List.copyOf(waiting)) {
                 Map<String, Target> where = assignments.getOrDefault(name, Map.of());
                 Map<String, UnitState> on = states.getOrDefault(name, Map.of());
-                if (reached(target, where, on)) {
+                UnitRecord record = records.get(name);
+                if (reached(target, where, on, record == null ? null : Unit.hash(record.text()))) {
                     List<String> labels = new ArrayList<>();
                     where.keySet().forEach(m -> labels.add(Listings.machine(machines, m).label()));
                     out.println("Unit " + name + " " + target.word() + (labels.isEmpty() ? "" : " on " + String.join(", ", labels)));
@@ -81,11 +85,13 @@ final class Waiter {
         }
     }
 
-    private static boolean reached(Target target, Map<String, Target> where, Map<String, UnitState> on) {
+    /** {@code hash}: the submitted file's; a unit launched counts only once it runs that file (after --replace). */
+    private static boolean reached(Target target, Map<String, Target> where, Map<String, UnitState> on, String hash) {
         return switch (target) {
             case INACTIVE -> where.isEmpty();
             case LAUNCHED -> where.containsValue(Target.LAUNCHED)
-                    && where.keySet().stream().allMatch(m -> on.containsKey(m) && on.get(m).activeAndRunning());
+                    && where.keySet().stream().allMatch(m -> on.containsKey(m) && on.get(m).activeAndRunning()
+                            && (hash == null || on.get(m).hash() == null || on.get(m).hash().equals(hash)));
             case LOADED -> !where.isEmpty() && where.keySet().stream().allMatch(m -> on.containsKey(m)
                     && (on.get(m).active().equals("inactive") || on.get(m).active().equals("failed")));
         };
