@@ -3,7 +3,10 @@ package io.gantry.scheduler;
 import io.gantry.common.EtcdSettings;
 import io.gantry.common.LeaseRegistrar;
 import io.gantry.common.cli.Shutdown;
+import io.gantry.common.Errors;
+import io.gantry.common.HostPort;
 import io.gantry.scheduler.agent.Agent;
+import io.gantry.scheduler.agent.JournalServer;
 import io.gantry.scheduler.docker.DockerEngine;
 import io.gantry.scheduler.run.Driver;
 import io.gantry.scheduler.run.HostDriver;
@@ -33,6 +36,9 @@ import picocli.CommandLine.Option;
         description = "Registers this machine, runs the units assigned to it, and runs an engine (one of all the agents' engines leads).")
 final class AgentCommand implements Callable<Integer> {
 
+    /** The journal API's port when --api does not say. */
+    static final int DEFAULT_API_PORT = 7654;
+
     @Mixin
     EtcdOptions etcdOptions = new EtcdOptions();
 
@@ -51,6 +57,10 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--env", paramLabel = "NAME=VALUE", description = "A variable for units' Exec lines, like a line of /etc/environment; repeatable.")
     List<String> env = new ArrayList<>();
+
+    @Option(names = "--api", paramLabel = "HOST:PORT",
+            description = "Where ctl journal reads units' output, read-only (default: --ip, port " + DEFAULT_API_PORT + "; port 0: any free one); 'off' for nowhere.")
+    String api;
 
     @Option(names = "--ttl", paramLabel = "DURATION", description = "How long after this agent dies its machine counts as gone (default 10s).")
     Duration ttl = Duration.ofSeconds(10);
@@ -104,6 +114,10 @@ final class AgentCommand implements Callable<Integer> {
             }
             driver = new HostDriver(engine, logs != null ? logs : Path.of(System.getProperty("java.io.tmpdir"), "gantry-agent-" + id));
         }
+        JournalServer journal = journal(id, driver);
+        if (journal != null) {
+            machine = machine.withApi(journal.address());
+        }
         var client = etcd.newClient();
         Store store = new Store(client, new Keys(prefix));
         LeaseRegistrar registrar = new LeaseRegistrar(client, etcd.toString(), Duration.ofSeconds(Math.max(1, ttl.toSeconds())));
@@ -115,10 +129,35 @@ final class AgentCommand implements Callable<Integer> {
             agent.close();
             registrar.close();
             workers.shutdownNow();
+            if (journal != null) {
+                journal.close();
+            }
             driver.close();
             client.close();
         });
         return 0;
+    }
+
+    /** Starts the journal API where --api says; a port in use is one line and no API, not a failed agent. */
+    private JournalServer journal(String id, Driver driver) {
+        if ("off".equals(api)) {
+            return null;
+        }
+        HostPort address;
+        try {
+            // port 0: any free port (tests, several agents on one address); list-machines shows the one taken
+            address = api == null ? new HostPort(ip, DEFAULT_API_PORT)
+                    : api.endsWith(":0") ? new HostPort(HostPort.parse(api.substring(0, api.length() - 1) + "1").host(), 0) : HostPort.parse(api);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--api '" + api + "': " + e.getMessage());
+        }
+        try {
+            return JournalServer.start(address, id, driver);
+        } catch (java.io.IOException e) {
+            System.err.println("scheduler agent: --api " + address + ": cannot listen (" + Errors.describe(e)
+                    + "); ctl journal will not reach this machine");
+            return null;
+        }
     }
 
     static Map<String, String> parseMetadata(List<String> pairs) {

@@ -180,4 +180,17 @@ class FleetRulesIT {
         ctl.destroy(List.of("w.service"));
         Poll.until(DEADLINE, "w gone", () -> !store.states().containsKey("w.service") && !store.assignments().containsKey("w.service"));
     }
+
+    @Test
+    void aUnitThatReplacesAnotherTakesItsMachineAndTheReplacedUnitMovesAway() throws Exception {
+        machine("a");
+        file("old.service");
+        file("new.service", "Replaces=old.service");
+        start("old.service");
+        awaitOn("old.service", "a");
+        machine("b");
+        start("new.service");
+        awaitOn("new.service", "a");
+        awaitOn("old.service", "b");
+    }
 }

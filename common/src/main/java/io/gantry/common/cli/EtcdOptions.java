@@ -51,8 +51,11 @@ public final class EtcdOptions {
         this(System::getenv);
     }
 
-    /** Reads variables from {@code environment} instead of the process's (for tests). */
-    EtcdOptions(Function<String, String> environment) {
+    /**
+     * Reads variables from {@code environment} instead of the process's: for tests, and for a program
+     * that adds its own names or a default endpoint in front of etcdctl's ({@code ctl}).
+     */
+    public EtcdOptions(Function<String, String> environment) {
         this.environment = environment;
     }
 

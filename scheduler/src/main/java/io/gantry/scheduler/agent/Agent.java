@@ -9,6 +9,7 @@ import io.gantry.common.LeaseRegistrar;
 import io.gantry.common.OwnerThread;
 import io.gantry.scheduler.engine.Engine;
 import io.gantry.scheduler.run.Driver;
+import io.gantry.scheduler.state.Assignment;
 import io.gantry.scheduler.state.Machine;
 import io.gantry.scheduler.state.Store;
 import io.gantry.scheduler.state.UnitRecord;
@@ -64,6 +65,8 @@ public final class Agent implements AutoCloseable {
     private static final class Slot {
         final UnitRunner runner;
         UnitRecord.Target wanted;
+        /** The hash of the file the engine placed: when it differs from the running one's, the unit was replaced. */
+        String hash;
         boolean busy;
         long nextTry;
         long backoff = 1000;
@@ -101,7 +104,7 @@ public final class Agent implements AutoCloseable {
     }
 
     private void reconcile() {
-        Map<String, UnitRecord.Target> assigned;
+        Map<String, Assignment> assigned;
         try {
             assigned = store.assignmentsOf(me);
         } catch (RuntimeException e) {
@@ -115,13 +118,17 @@ public final class Agent implements AutoCloseable {
             etcdReachable = true;
             log.info("agent {}: etcd reachable again", me);
         }
-        assigned.forEach((unit, target) -> slots.computeIfAbsent(unit, u -> {
-            Slot s = new Slot(new UnitRunner(u, me, driver, state -> report(u, state)));
-            if (target == UnitRecord.Target.LOADED) {
-                report(u, new UnitState("inactive", "dead", "loaded"));
-            }
-            return s;
-        }).wanted = target);
+        assigned.forEach((unit, assignment) -> {
+            Slot slot = slots.computeIfAbsent(unit, u -> {
+                Slot s = new Slot(new UnitRunner(u, me, driver, state -> report(u, state)));
+                if (assignment.target() == UnitRecord.Target.LOADED) {
+                    report(u, new UnitState("inactive", "dead", "loaded"));
+                }
+                return s;
+            });
+            slot.wanted = assignment.target();
+            slot.hash = assignment.hash();
+        });
         slots.forEach((unit, slot) -> {
             if (!assigned.containsKey(unit)) {
                 slot.wanted = null;
@@ -148,7 +155,10 @@ public final class Agent implements AutoCloseable {
         }
         UnitRunner runner = slot.runner;
         if (slot.wanted == UnitRecord.Target.LAUNCHED) {
-            if (runner.main() != null) {
+            if (runner.main() != null && replaced(slot)) {
+                log.info("agent {}: {} was replaced ({} -> {}); restarting it", me, unit, runner.hash(), slot.hash);
+                work(slot, () -> runner.stop(true));
+            } else if (runner.main() != null) {
                 work(slot, () -> {
                     if (!runner.main().alive()) {
                         if (runner.upMillis() > STABLE_MS) {
@@ -189,11 +199,16 @@ public final class Agent implements AutoCloseable {
         }
         try {
             Unit u = Unit.parse(unit, record.get().text());
-            return runner.start(u.plan(me, settings.hostname(), settings.environment()));
+            return runner.start(u.plan(me, settings.hostname(), settings.environment()), u.hash());
         } catch (IllegalArgumentException e) {
             report(unit, new UnitState("failed", "failed", e.getMessage()));
             return false;
         }
+    }
+
+    private static boolean replaced(Slot slot) {
+        String running = slot.runner.hash();
+        return slot.hash != null && running != null && !slot.hash.equals(running);
     }
 
     private void retryLater(Slot slot) {

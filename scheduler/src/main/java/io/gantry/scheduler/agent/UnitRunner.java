@@ -28,6 +28,7 @@ final class UnitRunner {
     private final Consumer<UnitState> report;
     private volatile Driver.Main main;
     private volatile ServicePlan plan;
+    private volatile String hash;
     private volatile long startedAt;
     /** True until the first start: only then may a running main be found and taken over. */
     private volatile boolean adopt = true;
@@ -48,6 +49,11 @@ final class UnitRunner {
         return main;
     }
 
+    /** The hash of the unit file this runner last started, or null. */
+    String hash() {
+        return hash;
+    }
+
     /** How long the main has been up, in ms. */
     long upMillis() {
         return System.currentTimeMillis() - startedAt;
@@ -57,8 +63,9 @@ final class UnitRunner {
      * Starts the unit by {@code plan}; true when it is active/running afterwards. A main already
      * running here (an agent before this one started it) is taken over instead of started again.
      */
-    boolean start(ServicePlan plan) {
+    boolean start(ServicePlan plan, String hash) {
         this.plan = plan;
+        this.hash = hash;
         Map<String, String> labels = Map.of(Driver.UNIT_LABEL, unit, Driver.MACHINE_LABEL, machine);
         Driver.Main already = adopt ? driver.running(plan, labels) : null;
         adopt = false;
@@ -66,10 +73,10 @@ final class UnitRunner {
             main = already;
             startedAt = System.currentTimeMillis();
             log.info("{}: active (running), {} was running already; taken over", unit, main.describe());
-            report.accept(new UnitState("active", "running", main.describe()));
+            tell(new UnitState("active", "running", main.describe()));
             return true;
         }
-        report.accept(new UnitState("activating", "start-pre", "starting"));
+        tell(new UnitState("activating", "start-pre", "starting"));
         String failed = runAll(plan.startPre(), true);
         if (failed != null) {
             return failed(failed);
@@ -80,7 +87,7 @@ final class UnitRunner {
             return failed(plan.start() + ": " + io.gantry.common.Errors.describe(e));
         }
         startedAt = System.currentTimeMillis();
-        report.accept(new UnitState("activating", "start-post", main.describe()));
+        tell(new UnitState("activating", "start-post", main.describe()));
         failed = runAll(plan.startPost(), true);
         if (failed != null) {
             main.stop(STOP_GRACE);
@@ -89,7 +96,7 @@ final class UnitRunner {
             return failed(failed);
         }
         log.info("{}: active (running), {}", unit, main.describe());
-        report.accept(new UnitState("active", "running", main.describe()));
+        tell(new UnitState("active", "running", main.describe()));
         return true;
     }
 
@@ -107,14 +114,14 @@ final class UnitRunner {
             runAll(plan.stopPost(), false);
         }
         log.warn("{}: {} exited; failed", unit, what);
-        report.accept(new UnitState("failed", "failed", what + " exited"));
+        tell(new UnitState("failed", "failed", what + " exited"));
     }
 
     /** Stops the unit; with {@code remove} also removes what its main left (its container). */
     void stop(boolean remove) {
         Driver.Main m = main;
         if (m != null && plan != null) {
-            report.accept(new UnitState("deactivating", "stop", "stopping " + m.describe()));
+            tell(new UnitState("deactivating", "stop", "stopping " + m.describe()));
             runAll(plan.stop(), false);
             if (m.alive()) {
                 m.stop(STOP_GRACE);
@@ -126,7 +133,12 @@ final class UnitRunner {
         }
         main = null;
         log.info("{}: inactive (dead)", unit);
-        report.accept(new UnitState("inactive", "dead", "stopped"));
+        tell(new UnitState("inactive", "dead", "stopped"));
+    }
+
+    /** Reports {@code state}, with the hash of the file this runner last started. */
+    private void tell(UnitState state) {
+        report.accept(state.withHash(hash));
     }
 
     private boolean failed(String why) {
@@ -134,7 +146,7 @@ final class UnitRunner {
         if (plan != null) {
             runAll(plan.stopPost(), false);
         }
-        report.accept(new UnitState("failed", "failed", why));
+        tell(new UnitState("failed", "failed", why));
         return false;
     }
 

@@ -7,16 +7,12 @@ import io.gantry.scheduler.state.UnitRecord.Target;
 import io.gantry.scheduler.state.UnitState;
 import io.gantry.scheduler.unit.Unit;
 import io.gantry.scheduler.unit.UnitName;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * fleetctl's commands over the scheduler's state in etcd. Unit arguments may be file paths or names;
@@ -26,49 +22,99 @@ import java.util.Optional;
 public final class Ctl {
 
     private final Store store;
-    private final Path dir;
     private final PrintStream out;
+    private final Waiter waiter;
+    private final Submission submission;
 
     public Ctl(Store store, Path dir, PrintStream out) {
+        this(store, dir, out, out);
+    }
+
+    /** {@code err} gets the warnings (a submitted unit that differs from its file, a replace refused). */
+    public Ctl(Store store, Path dir, PrintStream out, PrintStream err) {
         this.store = store;
-        this.dir = dir;
         this.out = out;
+        this.waiter = new Waiter(store, out);
+        this.submission = new Submission(store, dir, out, err);
     }
 
-    /** Stores each unit (and the template of an instance) if not stored yet. */
+    /** Stores each unit (and the template of an instance) if not stored yet; {@code replace}: a changed file replaces an inactive unit. */
+    public void submit(List<String> args, boolean replace) {
+        store.putUnits(submission.writes(names(args), args, Verb.SUBMIT, replace).values());
+    }
+
     public void submit(List<String> args) {
-        store.putUnits(submitted(names(args), args, Target.INACTIVE).values());
+        submit(args, false);
     }
 
-    /** Submits when needed, then asks for each unit to run; waits up to {@code wait} to say where each went. */
+    /** Submits when needed, then asks for each unit to run; waits as {@code block} says to say where each went. */
+    public List<String> start(List<String> args, Block block, boolean replace) {
+        List<String> names = instances(args, "start");
+        store.putUnits(submission.writes(names, args, Verb.START, replace).values());
+        return waiter.await(blocking(names, "start"), Target.LAUNCHED, block, "start");
+    }
+
+    /** {@link #start(List, Block, boolean)} waiting at most {@code wait}. */
     public void start(List<String> args, Duration wait) {
-        List<String> names = names(args);
-        for (String name : names) {
-            if (UnitName.parse(name).isTemplate()) {
-                throw new IllegalArgumentException(name + " is a template; start an instance such as "
-                        + UnitName.parse(name).prefix() + "@1.service");
-            }
-        }
-        store.putUnits(submitted(names, args, Target.LAUNCHED).values());
-        reportPlacement(names, wait);
+        start(args, Block.within(wait), false);
     }
 
-    /** Stops each unit; it stays assigned to its machine (fleet's "loaded"). */
-    public void stop(List<String> args) {
-        Map<String, UnitRecord> units = store.units();
-        List<UnitRecord> writes = new ArrayList<>();
+    /** Submits when needed, then has each unit placed on a machine without starting it (fleet's "loaded"). */
+    public List<String> load(List<String> args, Block block, boolean replace) {
+        List<String> names = instances(args, "load");
+        store.putUnits(submission.writes(names, args, Verb.LOAD, replace).values());
+        return waiter.await(blocking(names, "load"), Target.LOADED, block, "load");
+    }
+
+    /** Stops each launched unit; it stays assigned to its machine (fleet's "loaded"). */
+    public List<String> stop(List<String> args, Block block) {
         List<String> names = names(args);
+        setTargets(names, Target.LOADED, t -> t == Target.LAUNCHED);
+        return waiter.await(blocking(names, "stop"), Target.LOADED, block, "stop");
+    }
+
+    public void stop(List<String> args) {
+        stop(args, Block.none());
+    }
+
+    /** Stops each unit and takes it off its machine; it stays submitted (fleet's "inactive"). */
+    public List<String> unload(List<String> args, Block block) {
+        List<String> names = names(args);
+        setTargets(names, Target.INACTIVE, t -> t != Target.INACTIVE);
+        return waiter.await(blocking(names, "unload"), Target.INACTIVE, block, "unload");
+    }
+
+    /**
+     * Stops each unit and starts it again where it is, waiting for each step as fleetctl does; a loaded
+     * unit is only started, an inactive one refused.
+     */
+    public List<String> restart(List<String> args, Block block) {
+        if (!block.blocks()) {
+            throw new IllegalArgumentException("restart waits for each unit to stop before starting it; --no-block does not apply");
+        }
+        List<String> names = names(args);
+        Map<String, UnitRecord> units = store.units();
         for (String name : names) {
-            UnitRecord u = units.get(name);
-            if (u == null) {
+            if (!units.containsKey(name)) {
                 throw new IllegalArgumentException("unit " + name + " is not submitted");
             }
-            if (u.target() == Target.LAUNCHED) {
-                writes.add(u.withTarget(Target.LOADED));
+            if (units.get(name).target() == Target.INACTIVE) {
+                throw new IllegalArgumentException("unit " + name + " is inactive (not loaded on a machine); start it instead");
             }
         }
-        store.putUnits(writes);
-        names.forEach(name -> out.println("Unit " + name + " loaded (stopping)"));
+        List<String> failed = new ArrayList<>();
+        for (String name : names) {
+            if (units.get(name).target() == Target.LAUNCHED) {
+                setTargets(List.of(name), Target.LOADED, t -> true);
+                if (!waiter.await(List.of(name), Target.LOADED, block, "stop").isEmpty()) {
+                    failed.add(name);
+                    continue;
+                }
+            }
+            setTargets(List.of(name), Target.LAUNCHED, t -> true);
+            failed.addAll(waiter.await(List.of(name), Target.LAUNCHED, block, "start"));
+        }
+        return failed;
     }
 
     /** Removes each unit: it is stopped wherever it runs and its container removed. */
@@ -79,6 +125,25 @@ public final class Ctl {
             }
             out.println("Destroyed " + name);
         }
+    }
+
+    /** Prints the unit file as submitted. */
+    public void cat(List<String> args) {
+        List<String> names = names(args);
+        if (names.size() != 1) {
+            throw new IllegalArgumentException("cat takes one unit (got " + names.size() + ")");
+        }
+        String text = existing(names.get(0)).text();
+        out.print(text.endsWith("\n") ? text : text + "\n");
+    }
+
+    /** The unit's container or process output, from the agent of the machine it runs on. */
+    public void journal(List<String> args, int lines, boolean follow) {
+        List<String> names = names(args);
+        if (names.size() != 1) {
+            throw new IllegalArgumentException("journal takes one unit (got " + names.size() + ")");
+        }
+        new JournalClient(store, out).print(names.get(0), lines, follow);
     }
 
     /** What each unit is and where it runs. */
@@ -96,7 +161,7 @@ public final class Ctl {
             for (String machine : assignments.getOrDefault(name, Map.of()).keySet()) {
                 UnitState s = on.get(machine);
                 out.println("   Active: " + (s == null ? "unknown (no report yet)" : s.active() + " (" + s.sub() + ")")
-                        + " on " + label(machines, machine) + (s == null ? "" : ": " + s.detail()));
+                        + " on " + Listings.machine(machines, machine).label() + (s == null ? "" : ": " + s.detail()));
             }
             if (unplaced.containsKey(name)) {
                 out.println("   Not launched: " + unplaced.get(name));
@@ -106,150 +171,71 @@ public final class Ctl {
         }
     }
 
-    /** UNIT MACHINE ACTIVE SUB: one row per unit and machine it is assigned to; unplaced units last. */
+    /** UNIT MACHINE ACTIVE SUB by default. */
+    public void listUnits(Listing listing) {
+        new Listings(store, out).units(listing);
+    }
+
     public void listUnits() {
-        Map<String, Machine> machines = store.machines();
-        Map<String, Map<String, UnitState>> states = store.states();
-        Map<String, Map<String, Target>> assignments = store.assignments();
-        Table t = new Table("UNIT", "MACHINE", "ACTIVE", "SUB");
-        assignments.forEach((unit, byMachine) -> byMachine.keySet().forEach(machine -> {
-            UnitState s = states.getOrDefault(unit, Map.of()).get(machine);
-            t.row(unit, label(machines, machine), s == null ? "-" : s.active(), s == null ? "-" : s.sub());
-        }));
-        Map<String, String> unplaced = store.unplaced();
-        unplaced.forEach((unit, why) -> t.row(unit, "-", "inactive", "dead"));
-        t.print(out);
-        unplaced.forEach((unit, why) -> out.println(unit + ": not launched: " + why));
+        listUnits(new Listing(List.of(Listings.UNITS_DEFAULT.split(",")), true, false));
     }
 
-    /** UNIT HASH DSTATE STATE TARGET, for every submitted unit. */
-    public void listUnitFiles() {
-        Map<String, Machine> machines = store.machines();
-        Map<String, Map<String, UnitState>> states = store.states();
-        Map<String, Map<String, Target>> assignments = store.assignments();
-        Table t = new Table("UNIT", "HASH", "DSTATE", "STATE", "TARGET");
-        for (UnitRecord r : store.units().values()) {
-            UnitName name = UnitName.parse(r.name());
-            String hash = Unit.hash(r.text());
-            if (name.isTemplate()) {
-                t.row(r.name(), hash, "-", "-", "-");
-                continue;
-            }
-            Map<String, Target> where = assignments.getOrDefault(r.name(), Map.of());
-            boolean running = states.getOrDefault(r.name(), Map.of()).values().stream().anyMatch(UnitState::activeAndRunning);
-            String state = running ? "launched" : where.isEmpty() ? "inactive" : "loaded";
-            List<String> targets = new ArrayList<>();
-            where.keySet().forEach(m -> targets.add(label(machines, m)));
-            t.row(r.name(), hash, r.target().word(), state, targets.isEmpty() ? "-" : String.join(",", targets));
-        }
-        t.print(out);
+    /** UNIT HASH DSTATE STATE TARGET by default. */
+    public void listUnitFiles(Listing listing) {
+        new Listings(store, out).unitFiles(listing);
     }
 
-    /** MACHINE IP METADATA, for every live machine. */
-    public void listMachines() {
-        Table t = new Table("MACHINE", "IP", "METADATA");
-        for (Machine m : store.machines().values()) {
-            List<String> meta = new ArrayList<>();
-            m.metadata().forEach((k, v) -> meta.add(k + "=" + v));
-            t.row(m.shortId(), m.ip(), meta.isEmpty() ? "-" : String.join(",", meta));
-        }
-        t.print(out);
+    /** MACHINE IP METADATA by default; the api field says where journal reads from. */
+    public void listMachines(Listing listing) {
+        new Listings(store, out).machines(listing);
     }
 
-    /** Waits until every unit is placed or {@code wait} is over, then says where each went or why it did not. */
-    private void reportPlacement(List<String> names, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            Map<String, Map<String, Target>> assignments = store.assignments();
-            boolean all = names.stream().allMatch(n -> assignments.getOrDefault(n, Map.of()).containsValue(Target.LAUNCHED));
-            if (all || System.nanoTime() > deadline) {
-                Map<String, String> unplaced = store.unplaced();
-                Map<String, Machine> machines = store.machines();
-                for (String name : names) {
-                    Map<String, Target> where = assignments.getOrDefault(name, Map.of());
-                    if (where.containsValue(Target.LAUNCHED)) {
-                        List<String> labels = new ArrayList<>();
-                        where.keySet().forEach(m -> labels.add(label(machines, m)));
-                        out.println("Unit " + name + " launched on " + String.join(", ", labels));
-                    } else if (unplaced.containsKey(name)) {
-                        out.println("Unit " + name + " not launched: " + unplaced.get(name));
-                    } else {
-                        out.println("Unit " + name + " launched, not placed yet (is an agent running?)");
-                    }
-                }
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /**
-     * What to write so that each of {@code names} is submitted (with the templates of new instances) and,
-     * unless {@code target} is INACTIVE, has that target: one read of every unit, files checked first,
-     * nothing written when any is bad. A unit already submitted with other contents is an error.
-     */
-    private Map<String, UnitRecord> submitted(List<String> names, List<String> args, Target target) {
+    /** Sets each unit's target when {@code when} holds for its current one; every unit must be submitted. */
+    private void setTargets(List<String> names, Target target, java.util.function.Predicate<Target> when) {
         Map<String, UnitRecord> units = store.units();
-        Map<String, UnitRecord> writes = new LinkedHashMap<>();
-        Map<String, Optional<String>> files = new java.util.HashMap<>();
+        List<UnitRecord> writes = new ArrayList<>();
         for (String name : names) {
-            UnitName unitName = UnitName.parse(name);
-            Optional<String> text = files.computeIfAbsent(name, n -> fileText(n, args));
-            UnitRecord existing = units.get(name);
-            if (existing != null) {
-                if (text.isPresent() && !text.get().equals(existing.text())) {
-                    throw new IllegalArgumentException("unit " + name + " is already submitted with different contents; destroy it first");
-                }
-                if (target != Target.INACTIVE && existing.target() != target) {
-                    writes.put(name, existing.withTarget(target));
-                }
-                continue;
+            UnitRecord u = units.get(name);
+            if (u == null) {
+                throw new IllegalArgumentException("unit " + name + " is not submitted");
             }
-            if (unitName.isInstance() && text.isEmpty()) {
-                String template = unitName.template();
-                Optional<String> templateText = files.computeIfAbsent(template, n -> fileText(n, args));
-                if (templateText.isPresent() && !units.containsKey(template) && !writes.containsKey(template)) {
-                    Unit.parse(template, templateText.get());
-                    writes.put(template, new UnitRecord(template, templateText.get(), Target.INACTIVE));
-                    out.println("Unit " + template + " submitted");
-                }
-                text = templateText.isPresent() ? templateText : Optional.ofNullable(units.get(template)).map(UnitRecord::text);
+            if (u.target() != target && when.test(u.target())) {
+                writes.add(u.withTarget(target));
             }
-            if (text.isEmpty()) {
-                throw new IllegalArgumentException("unit " + name + " not found: no file " + name
-                        + (unitName.isInstance() ? " or " + unitName.template() : "") + " in " + dir + " and none submitted");
-            }
-            Unit.parse(name, text.get());
-            writes.put(name, new UnitRecord(name, text.get(), target));
-            out.println("Unit " + name + " submitted");
         }
-        return writes;
+        store.putUnits(writes);
     }
 
-    /** The text of unit {@code name}'s file: beside a path given as an argument, or in {@code dir}. */
-    private Optional<String> fileText(String name, List<String> args) {
-        List<Path> candidates = new ArrayList<>();
-        for (String a : args) {
-            if (a.contains("/")) {
-                candidates.add(dir.resolve(a).resolveSibling(name));
+    /** The units of {@code names} to wait for: global ones are not waited for (as in fleet), only announced. */
+    private List<String> blocking(List<String> names, String verb) {
+        Map<String, UnitRecord> units = store.units();
+        List<String> wait = new ArrayList<>();
+        for (String name : names) {
+            UnitRecord r = units.get(name);
+            boolean global;
+            try {
+                global = r != null && Unit.parse(name, r.text()).rules().global();
+            } catch (IllegalArgumentException e) {
+                global = false;
+            }
+            if (global) {
+                out.println("Triggered global unit " + name + " " + verb);
+            } else {
+                wait.add(name);
             }
         }
-        candidates.add(dir.resolve(name));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p)) {
-                try {
-                    return Optional.of(Files.readString(p));
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage());
-                }
+        return wait;
+    }
+
+    private static List<String> instances(List<String> args, String verb) {
+        List<String> names = names(args);
+        for (String name : names) {
+            if (UnitName.parse(name).isTemplate()) {
+                throw new IllegalArgumentException(name + " is a template; " + verb + " an instance such as "
+                        + UnitName.parse(name).prefix() + "@1.service");
             }
         }
-        return Optional.empty();
+        return names;
     }
 
     private UnitRecord existing(String name) {
@@ -274,9 +260,5 @@ public final class Ctl {
         return names;
     }
 
-    private static String label(Map<String, Machine> machines, String id) {
-        Machine m = machines.get(id);
-        return m == null ? id + " (gone)" : m.label();
-    }
 
 }

@@ -19,14 +19,20 @@ final class Table {
     }
 
     void print(PrintStream out) {
+        print(out, true);
+    }
+
+    /** Prints the rows, and the header first when {@code legend}; columns are as wide as what is printed. */
+    void print(PrintStream out, boolean legend) {
+        List<String[]> printed = legend ? rows : rows.subList(1, rows.size());
         int columns = rows.get(0).length;
         int[] width = new int[columns];
-        for (String[] r : rows) {
+        for (String[] r : printed) {
             for (int i = 0; i < columns; i++) {
                 width[i] = Math.max(width[i], r[i].length());
             }
         }
-        for (String[] r : rows) {
+        for (String[] r : printed) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < columns; i++) {
                 line.append(r[i]);

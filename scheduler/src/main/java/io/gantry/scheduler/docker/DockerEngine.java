@@ -144,6 +144,51 @@ public final class DockerEngine implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Copies the last {@code lines} lines of container {@code id}'s output (stdout and stderr, as
+     * {@code docker logs}) to {@code sink}; with {@code follow}, then what it prints, until it stops, the
+     * sink throws or the thread is interrupted.
+     */
+    public void logs(String id, int lines, boolean follow, io.gantry.scheduler.run.Driver.LineSink sink) throws java.io.IOException {
+        java.util.concurrent.atomic.AtomicReference<java.io.IOException> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        StringBuilder partial = new StringBuilder();
+        ResultCallback.Adapter<Frame> callback = new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                partial.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                int nl;
+                while ((nl = partial.indexOf("\n")) >= 0) {
+                    String line = partial.substring(0, nl);
+                    partial.delete(0, nl + 1);
+                    try {
+                        sink.line(line);
+                    } catch (java.io.IOException e) {
+                        failed.set(e);
+                        try {
+                            close();
+                        } catch (java.io.IOException ignored) {
+                            // closing
+                        }
+                        return;
+                    }
+                }
+            }
+        };
+        try {
+            docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(lines).withFollowStream(follow)
+                    .exec(callback).awaitCompletion();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (NotFoundException e) {
+            throw new java.io.IOException("container " + shortId(id) + " is gone");
+        } finally {
+            callback.close();
+        }
+        if (partial.length() > 0 && failed.get() == null) {
+            sink.line(partial.toString());
+        }
+    }
+
     private String create(DockerCommand.Run r, Map<String, String> labels) {
         Ports ports = new Ports();
         List<ExposedPort> exposed = new ArrayList<>();

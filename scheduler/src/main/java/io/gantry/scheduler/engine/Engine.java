@@ -6,6 +6,7 @@ import io.etcd.jetcd.options.WatchOption;
 import io.gantry.common.Errors;
 import io.gantry.common.EtcdText;
 import io.gantry.common.OwnerThread;
+import io.gantry.scheduler.state.Assignment;
 import io.gantry.scheduler.state.Machine;
 import io.gantry.scheduler.state.Store;
 import io.gantry.scheduler.state.UnitRecord;
@@ -119,7 +120,7 @@ public final class Engine implements AutoCloseable {
         ticksSincePlaced = 0;
         Map<String, UnitRecord> records = store.units();
         Map<String, Machine> machines = store.machines();
-        Map<String, Map<String, UnitRecord.Target>> current = store.assignments();
+        Map<String, Map<String, Assignment>> current = store.placements();
         Map<String, String> unplacedNow = store.unplaced();
 
         Map<String, Unit> units = new TreeMap<>();
@@ -153,11 +154,11 @@ public final class Engine implements AutoCloseable {
             }
         }));
         result.assigned().forEach((unit, onto) -> {
-            UnitRecord.Target target = records.get(unit).target();
+            Assignment wanted = new Assignment(records.get(unit).target(), units.get(unit).hash());
             for (String machine : onto) {
-                if (current.getOrDefault(unit, Map.of()).get(machine) != target) {
-                    ops.add(Store.putOp(store.keys().assignment(machine, unit), target.word()));
-                    log.info("engine {}: {} -> {} ({})", machineId, unit, machines.get(machine).label(), target.word());
+                if (!wanted.equals(current.getOrDefault(unit, Map.of()).get(machine))) {
+                    ops.add(Store.putOp(store.keys().assignment(machine, unit), wanted.value()));
+                    log.info("engine {}: {} -> {} ({})", machineId, unit, machines.get(machine).label(), wanted.value());
                 }
             }
         });

@@ -18,6 +18,8 @@ import java.util.TreeSet;
  * that should be placed and where they are now. A unit stays where it is while its machine lives and
  * its rules still hold there; the others go, in name order (a {@code MachineOf} unit after the unit it
  * follows), to the matching machine with the fewest units. A global unit goes on every matching machine.
+ * A unit with {@code Replaces=} never shares a machine with a unit it replaces: a new one takes the
+ * replaced unit's machine and the replaced unit is placed elsewhere.
  */
 public final class Placement {
 
@@ -57,8 +59,29 @@ public final class Placement {
                 }
             }
         }
-        // Keep what is placed and still fits, in name order (so of two conflicting units the first stays).
+        // A new unit with Replaces= takes the machine of a unit it replaces, which then moves (fleet's reschedule).
         for (Unit u : units.values()) {
+            String name = u.name().name();
+            if (u.rules().replaces().isEmpty() || current.containsKey(name)) {
+                continue;
+            }
+            for (Unit replaced : units.values()) {
+                if (assigned.containsKey(name) || !u.rules().replaces(replaced.name().name())) {
+                    continue;
+                }
+                for (String m : current.getOrDefault(replaced.name().name(), Set.of())) {
+                    if (!assigned.containsKey(name) && machines.containsKey(m) && why(u, machines.get(m), units, assigned, onMachine) == null) {
+                        assigned.put(name, Set.of(m));
+                        onMachine.get(m).add(name);
+                    }
+                }
+            }
+        }
+        // Keep what is placed and still fits: units that replace others first (where they meet, the replaced
+        // one moves), then in name order (so of two conflicting units the first stays).
+        List<Unit> keepOrder = new ArrayList<>(units.values());
+        keepOrder.sort(Comparator.comparing((Unit u) -> u.rules().replaces().isEmpty()));
+        for (Unit u : keepOrder) {
             String name = u.name().name();
             if (u.rules().global()) {
                 continue;
@@ -86,7 +109,7 @@ public final class Placement {
                 No reason = null;
                 Machine best = null;
                 for (Machine m : machines.values().stream().sorted(Comparator.comparingInt((Machine m) -> onMachine.get(m.id()).size())
-                        .thenComparing(Machine::id)).toList()) {
+                        .thenComparing((Machine m) -> m.id())).toList()) {
                     No not = why(u, m, units, assigned, onMachine);
                     if (not == null) {
                         best = m;
@@ -133,6 +156,9 @@ public final class Placement {
             Unit o = units.get(other);
             if (r.conflictsWith(other) || (o != null && o.rules().conflictsWith(u.name().name()))) {
                 return new No(3, "Conflicts: every machine that fits runs a conflicting unit (such as " + other + ")");
+            }
+            if (r.replaces(other) || (o != null && o.rules().replaces(u.name().name()))) {
+                return new No(3, "Replaces: every machine that fits runs a unit it replaces or that replaces it (such as " + other + ")");
             }
         }
         for (Map.Entry<String, Set<String>> g : assigned.entrySet()) {

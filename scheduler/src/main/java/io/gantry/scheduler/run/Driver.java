@@ -42,6 +42,21 @@ public interface Driver extends AutoCloseable {
     /** Starts {@code plan}'s main command; {@code labels} mark a container as this unit's on this machine. */
     Main start(ServicePlan plan, Map<String, String> labels) throws Exception;
 
+    /**
+     * Where a unit's output goes, line by line; it throws when the reader went away, which ends a follow.
+     * A null line carries nothing: a follow sends it while nothing new comes, to notice a reader that left.
+     */
+    interface LineSink {
+        void line(String line) throws java.io.IOException;
+    }
+
+    /**
+     * Writes the last {@code lines} lines of unit {@code unit}'s main output on {@code machine} (its
+     * container's log, or its process's log file) to {@code sink}; with {@code follow}, then what comes
+     * after, until {@code sink} throws or the thread is interrupted. False when there is no output of it here.
+     */
+    boolean journal(String unit, String machine, int lines, boolean follow, LineSink sink) throws java.io.IOException;
+
     /** Removes containers labelled as {@code machine}'s whose unit is not in {@code units}; returns their names. */
     Set<String> removeOthers(String machine, Set<String> units);
 

@@ -92,6 +92,22 @@ public final class HostDriver implements Driver {
         return removed;
     }
 
+    @Override
+    public boolean journal(String unit, String machine, int lines, boolean follow, LineSink sink) throws IOException {
+        for (DockerEngine.Listed c : docker.containersLabelled(MACHINE_LABEL, machine)) {
+            if (unit.equals(c.labels().get(UNIT_LABEL))) {
+                docker.logs(c.id(), lines, follow, sink);
+                return true;
+            }
+        }
+        Path file = logs.resolve(unit + ".log");
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        new FileTail(file).copy(lines, follow, sink);
+        return true;
+    }
+
     private Process process(Command command, ServicePlan plan) throws IOException {
         Files.createDirectories(logs);
         ProcessBuilder pb = new ProcessBuilder(command.words());

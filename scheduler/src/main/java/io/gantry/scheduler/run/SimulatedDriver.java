@@ -45,6 +45,15 @@ public final class SimulatedDriver implements Driver {
         };
     }
 
+    /** A simulated unit has no output; the one line says so, so that {@code ctl journal} can be tried at scale. */
+    @Override
+    public boolean journal(String unit, String machine, int lines, boolean follow, LineSink sink) throws java.io.IOException {
+        if (lines > 0) {
+            sink.line(unit + " on " + machine + ": simulated, runs nothing");
+        }
+        return true;
+    }
+
     @Override
     public Set<String> removeOthers(String machine, Set<String> units) {
         return Set.of();

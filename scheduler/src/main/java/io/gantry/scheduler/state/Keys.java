@@ -4,8 +4,8 @@ package io.gantry.scheduler.state;
  * Where the scheduler keeps its state in etcd, all under one prefix (default {@code /gantry/scheduler/}):
  * <pre>
  * units/&lt;unit&gt;                     {name, text, target}: what was submitted and asked for
- * machines/&lt;machine&gt;               {id, ip, metadata}, under the agent's lease
- * assignments/&lt;machine&gt;/&lt;unit&gt;     target (launched|loaded), written by the leading engine
+ * machines/&lt;machine&gt;               {id, ip, metadata, api}, under the agent's lease
+ * assignments/&lt;machine&gt;/&lt;unit&gt;     target (launched|loaded):hash of the file, written by the leading engine
  * unplaced/&lt;unit&gt;                  why the engine cannot place it now
  * states/&lt;unit&gt;/&lt;machine&gt;          {active, sub, detail}, under the agent's lease
  * leader                           the id of the machine whose engine leads, under its lease

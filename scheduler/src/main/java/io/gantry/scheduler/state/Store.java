@@ -93,19 +93,27 @@ public final class Store {
     /** Unit → machine → target, for every assignment. */
     public Map<String, Map<String, UnitRecord.Target>> assignments() {
         Map<String, Map<String, UnitRecord.Target>> out = new TreeMap<>();
+        placements().forEach((unit, byMachine) -> byMachine.forEach((machine, a) ->
+                out.computeIfAbsent(unit, k -> new TreeMap<>()).put(machine, a.target())));
+        return out;
+    }
+
+    /** Unit → machine → assignment (target and the hash of the file placed), for every assignment. */
+    public Map<String, Map<String, Assignment>> placements() {
+        Map<String, Map<String, Assignment>> out = new TreeMap<>();
         for (KeyValue kv : range(keys.assignments())) {
             String[] parts = EtcdText.text(kv.getKey()).substring(keys.assignments().length()).split("/", 2);
-            out.computeIfAbsent(parts[1], k -> new TreeMap<>()).put(parts[0], target(kv));
+            out.computeIfAbsent(parts[1], k -> new TreeMap<>()).put(parts[0], assignment(kv));
         }
         return out;
     }
 
-    /** Unit → target, for the units assigned to {@code machine}. */
-    public Map<String, UnitRecord.Target> assignmentsOf(String machine) {
-        Map<String, UnitRecord.Target> out = new TreeMap<>();
+    /** Unit → assignment, for the units assigned to {@code machine}. */
+    public Map<String, Assignment> assignmentsOf(String machine) {
+        Map<String, Assignment> out = new TreeMap<>();
         String prefix = keys.assignments(machine);
         for (KeyValue kv : range(prefix)) {
-            out.put(EtcdText.text(kv.getKey()).substring(prefix.length()), target(kv));
+            out.put(EtcdText.text(kv.getKey()).substring(prefix.length()), assignment(kv));
         }
         return out;
     }
@@ -183,8 +191,12 @@ public final class Store {
         }
     }
 
-    private static UnitRecord.Target target(KeyValue kv) {
-        return UnitRecord.Target.valueOf(EtcdText.text(kv.getValue()).toUpperCase());
+    private static Assignment assignment(KeyValue kv) {
+        try {
+            return Assignment.parse(EtcdText.text(kv.getValue()));
+        } catch (IllegalArgumentException e) {
+            throw new StoreException(EtcdText.text(kv.getKey()) + " holds '" + EtcdText.text(kv.getValue()) + "', not an assignment");
+        }
     }
 
     private List<KeyValue> range(String prefix) {

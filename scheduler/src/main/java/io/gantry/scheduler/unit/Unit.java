@@ -62,9 +62,14 @@ public final class Unit {
 
     /** {@link #hash()} of a unit file's text, without reading it as a unit. */
     public static String hash(String text) {
+        return fullHash(text).substring(0, 7);
+    }
+
+    /** The whole SHA-1 of a unit file's text, in hex (fleetctl's {@code --full} hash). */
+    public static String fullHash(String text) {
         try {
             byte[] sha = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha).substring(0, 7);
+            return HexFormat.of().formatHex(sha);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

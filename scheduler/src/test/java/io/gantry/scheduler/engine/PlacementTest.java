@@ -144,4 +144,24 @@ class PlacementTest {
         unit("w.service");
         assertEquals("no machines", place().unplaced().get("w.service"));
     }
+
+    @Test
+    void aNewUnitThatReplacesAnotherTakesItsMachineAndTheReplacedOneMoves() {
+        machine("a");
+        machine("b");
+        unit("web.service");
+        unit("web-v2.service", "Replaces=web.service");
+        current.put("web.service", Set.of("a"));
+        Placement.Result r = place();
+        assertEquals(Set.of("a"), r.assigned().get("web-v2.service"));
+        assertEquals(Set.of("b"), r.assigned().get("web.service"));
+        // and they stay apart: with one machine the replaced unit waits, with the reason
+        machines.remove("b");
+        current.clear();
+        current.put("web-v2.service", Set.of("a"));
+        current.put("web.service", Set.of("a"));
+        r = place();
+        assertEquals(Set.of("a"), r.assigned().get("web-v2.service"));
+        assertTrue(r.unplaced().get("web.service").startsWith("Replaces:"), r.unplaced().toString());
+    }
 }
