@@ -148,7 +148,27 @@ class AccessLogIT {
     }
 
     @Test
-    void httpsRequestLogsItsTlsVersion() throws Exception {
+    void aClientThatLeavesBeforeTheAnswerIsLogged499WithTheBackendItWaitedFor() throws Exception {
+        Path log = dir.resolve("gone.json");
+        try (HandDrivenBackend backend = new HandDrivenBackend();
+                Proxy proxy = Proxy.start(proxy(log, AccessLogFormat.JSON).backends(List.of(HostPort.parse(backend.address()))).build())) {
+            try (RawHttp client = new RawHttp(proxy.address())) {
+                client.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
+                try (Socket s = backend.accept()) {
+                    assertEquals("GET /slow HTTP/1.1", HandDrivenBackend.readRequest(s).requestLine());
+                    client.close(); // gone before the backend answers
+                    JsonNode n = JSON.readTree(awaitLines(log, 1).get(0));
+                    assertEquals(499, n.get("status").asInt());
+                    assertEquals(backend.address(), n.get("backend").asText());
+                    assertEquals("/slow", n.get("uri").asText());
+                    assertEquals(0, n.get("bytes_sent").asInt());
+                }
+            }
+        }
+    }
+
+    @Test
+    void httpsRequestLogsItsTlsVersionAndPlainHttpOnItsPortIsLogged() throws Exception {
         TestCertificates.Authority ca = TestCertificates.authority("access log test CA");
         Path cert = dir.resolve("site.pem");
         Path key = dir.resolve("site.key");
@@ -169,9 +189,16 @@ class AccessLogIT {
                 Commands.Result r = Commands.run(Duration.ofSeconds(20), "", command);
                 assertTrue(r.ok() && r.output().endsWith("200"), r.output());
             }
-            List<String> lines = awaitLines(log, 2);
+            try (RawHttp plain = new RawHttp(proxy.tlsAddress())) {
+                assertEquals(400, plain.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").read().status());
+            }
+            List<String> lines = awaitLines(log, 3);
             assertEquals("TLSv1.2", JSON.readTree(lines.get(0)).get("tls").asText(), lines.get(0));
             assertEquals("TLSv1.3", JSON.readTree(lines.get(1)).get("tls").asText(), lines.get(1));
+            JsonNode plain = JSON.readTree(lines.get(2));
+            assertEquals(400, plain.get("status").asInt(), "plain HTTP to the HTTPS port, as nginx logs it");
+            assertEquals(58, plain.get("bytes_sent").asInt());
+            assertTrue(plain.get("tls").isNull() && plain.get("method").isNull(), plain.toString());
         }
     }
 

@@ -4,6 +4,7 @@ import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.ConnectionPool;
 import io.gantry.proxy.backend.RoundRobinSelector;
+import io.gantry.proxy.tls.TlsOrPlaintext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -140,8 +141,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (request != null && accessLog != null) {
             // Cut off: by the client (499, nginx's "client closed request" when nothing was answered yet),
             // or closed by the proxy after a failure mid-response.
-            accessLog.finished(responseStarted ? responseStatus : 499, responseStarted ? backend.address() : null, bodyBytes,
-                    Math.max(attempts - 1, 0));
+            accessLog.finished(responseStarted ? responseStatus : 499, attempts > 0 && backend != null ? backend.address() : null,
+                    bodyBytes, Math.max(attempts - 1, 0));
         }
         // A client that left mid-exchange leaves the backend connection in an unknown state.
         releaseBackend(false);
@@ -669,6 +670,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     accessLog.finished(408, null, 0, 0);
                 }
                 ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
+        if (evt instanceof TlsOrPlaintext.PlainHttpAnswered answered) { // plain HTTP on the HTTPS port, answered there
+            if (accessLog != null) {
+                accessLog.started(null, System.nanoTime());
+                accessLog.sent(answered.bodyBytes());
+                accessLog.finished(answered.status(), null, 0, 0);
             }
             return;
         }
