@@ -1,5 +1,6 @@
 package io.gantry.proxy;
 
+import io.gantry.proxy.accesslog.AccessLog;
 import io.gantry.proxy.admin.AdminServer;
 import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.forward.ForwardingContext;
@@ -36,10 +37,15 @@ public final class Proxy implements AutoCloseable {
     private final ProxyServer server;
     private final TlsTermination tls;
     private final AdminServer admin = new AdminServer();
+    /** Null without {@code --access-log}. */
+    private final AccessLog accessLog;
     private InetSocketAddress adminAddress;
 
     private Proxy(ProxyConfig config) {
         this.config = config;
+        // First: a file that cannot be opened stops the start before any thread is made.
+        this.accessLog = config.accessLog() == null ? null
+                : AccessLog.open(config.accessLog(), config.accessLogFormat(), config.accessLogBuffer(), metrics.accessLogDropped());
         this.transport = Transport.named(config.transport());
         this.group = transport.newGroup(config.eventLoops(), "proxy-io");
         Bootstrap backendBootstrap = new Bootstrap()
@@ -48,7 +54,7 @@ public final class Proxy implements AutoCloseable {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
         this.tls = config.tls() == null ? null : new TlsTermination(config.tls(), config.etcd(), metrics);
-        this.server = new ProxyServer(new ForwardingContext(config, backends, metrics, backendBootstrap), tls);
+        this.server = new ProxyServer(new ForwardingContext(config, backends, metrics, backendBootstrap, accessLog), tls);
         if (config.etcd() != null) {
             this.source = new EtcdBackendSource(config.etcd(), config.prefix(), metrics);
         } else {
@@ -117,6 +123,13 @@ public final class Proxy implements AutoCloseable {
         return config;
     }
 
+    /** Closes the access log file and opens it again by its name (after logrotate renamed it); no-op without one. */
+    public void reopenAccessLog() {
+        if (accessLog != null) {
+            accessLog.reopen();
+        }
+    }
+
     /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), then stops everything. */
     @Override
     public void close() {
@@ -139,6 +152,9 @@ public final class Proxy implements AutoCloseable {
         // Bounded: a stop must end even if an event loop never reports its termination.
         if (!group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
             log.warn("event loops did not stop within {} s; stopping without them", STOP_WAIT_SECONDS);
+        }
+        if (accessLog != null) {
+            accessLog.close(); // after the event loops: the last requests' lines are written
         }
     }
 }

@@ -3,6 +3,7 @@ package io.gantry.proxy;
 import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.ServiceKeys;
+import io.gantry.proxy.accesslog.AccessLogFormat;
 import io.gantry.proxy.server.Transport;
 import io.gantry.proxy.tls.TlsSettings;
 import java.nio.file.Path;
@@ -41,6 +42,9 @@ import java.util.List;
  * @param maxConnections client connections accepted at once; more are closed as they arrive
  * @param maxFails failures within {@code failTimeout} after which a backend is skipped (passive health)
  * @param failTimeout the window for {@code maxFails}, and how long a failing backend is skipped
+ * @param accessLog where the access log is written: a file, {@code -} for the standard output, or null for none
+ * @param accessLogFormat the access log's format
+ * @param accessLogBuffer how many access log lines may wait for the writer; more are dropped and counted
  */
 public record ProxyConfig(
         HostPort listen,
@@ -70,7 +74,10 @@ public record ProxyConfig(
         Duration clientHeaderTimeout,
         int maxConnections,
         int maxFails,
-        Duration failTimeout) {
+        Duration failTimeout,
+        String accessLog,
+        AccessLogFormat accessLogFormat,
+        int accessLogBuffer) {
 
     public ProxyConfig {
         backends = List.copyOf(backends);
@@ -113,6 +120,10 @@ public record ProxyConfig(
         positive("max-header-count", maxHeaderCount);
         positive("max-connections", maxConnections);
         positive("max-fails", maxFails);
+        positive("access-log-buffer", accessLogBuffer);
+        if (accessLog != null && accessLog.isEmpty()) {
+            throw new IllegalArgumentException("--access-log needs a file, or - for the standard output");
+        }
         if (maxBodySize < 0) {
             throw new IllegalArgumentException("--max-body-size must be 0 (no limit) or more, got " + maxBodySize);
         }
@@ -159,6 +170,9 @@ public record ProxyConfig(
         private int maxConnections = 10_000;
         private int maxFails = 1;
         private Duration failTimeout = Duration.ofSeconds(10);
+        private String accessLog;
+        private AccessLogFormat accessLogFormat = AccessLogFormat.COMBINED;
+        private int accessLogBuffer = 65536;
 
         public Builder listen(HostPort v) { listen = v; return this; }
         public Builder tlsListen(HostPort v) { tlsListen = v; return this; }
@@ -188,11 +202,15 @@ public record ProxyConfig(
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder maxFails(int v) { maxFails = v; return this; }
         public Builder failTimeout(Duration v) { failTimeout = v; return this; }
+        public Builder accessLog(String v) { accessLog = v; return this; }
+        public Builder accessLogFormat(AccessLogFormat v) { accessLogFormat = v; return this; }
+        public Builder accessLogBuffer(int v) { accessLogBuffer = v; return this; }
 
         public ProxyConfig build() {
             return new ProxyConfig(listen, tlsListen, tls, httpRedirect, hsts, backendTls, backendCa, admin, etcd, prefix, backends, transport, eventLoops, connectTimeout, responseTimeout,
                     clientIdleTimeout, poolIdleTimeout, maxIdlePerBackend, tries, shutdownTimeout, maxInitialLineLength,
-                    maxHeaderSize, maxHeaderCount, maxBodySize, clientHeaderTimeout, maxConnections, maxFails, failTimeout);
+                    maxHeaderSize, maxHeaderCount, maxBodySize, clientHeaderTimeout, maxConnections, maxFails, failTimeout,
+                    accessLog, accessLogFormat, accessLogBuffer);
         }
     }
 }

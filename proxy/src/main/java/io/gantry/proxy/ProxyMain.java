@@ -4,6 +4,7 @@ import io.gantry.common.HostPort;
 import io.gantry.common.cli.CommandLines;
 import io.gantry.common.cli.EtcdOptions;
 import io.gantry.common.cli.Shutdown;
+import io.gantry.proxy.accesslog.AccessLogFormat;
 import io.gantry.proxy.backend.BackendTlsContext;
 import io.gantry.proxy.tls.TlsSettings;
 import io.netty.util.ResourceLeakDetector;
@@ -125,6 +126,15 @@ public final class ProxyMain implements Callable<Integer> {
     @Option(names = "--fail-timeout", paramLabel = "DURATION", description = "The window for --max-fails and how long a backend is skipped (default 10s).")
     Duration failTimeout;
 
+    @Option(names = "--access-log", paramLabel = "FILE|-", description = "Log one line per request to FILE (reopened on SIGUSR1, for logrotate) or - (stdout). Default: none.")
+    String accessLog;
+
+    @Option(names = "--access-log-format", paramLabel = "FORMAT", description = "combined (nginx's, the default) or json (one object a line, every field).")
+    String accessLogFormat;
+
+    @Option(names = "--access-log-buffer", paramLabel = "N", description = "Lines that may wait for the log writer (default 65536); more are dropped and counted in /metrics.")
+    Integer accessLogBuffer;
+
     public static void main(String[] args) {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             // Netty's default samples one buffer in 128 with a stack trace: 5% of the proxy's Java time under
@@ -173,6 +183,12 @@ public final class ProxyMain implements Callable<Integer> {
         set(maxConnections, b::maxConnections);
         set(maxFails, b::maxFails);
         set(failTimeout, b::failTimeout);
+        if (accessLog == null && (accessLogFormat != null || accessLogBuffer != null)) {
+            throw new IllegalArgumentException("--access-log-format and --access-log-buffer need --access-log FILE|-");
+        }
+        set(accessLog, b::accessLog);
+        set(accessLogFormat == null ? null : AccessLogFormat.named(accessLogFormat), b::accessLogFormat);
+        set(accessLogBuffer, b::accessLogBuffer);
         return b.build();
     }
 
@@ -206,6 +222,9 @@ public final class ProxyMain implements Callable<Integer> {
         } catch (Exception e) {
             throw new IllegalStateException("cannot start: " + bindMessage(e, config), e);
         }
+        // logrotate's postrotate sends SIGUSR1 (as to nginx); its default action would end the JVM, so it is
+        // handled even without an access log.
+        sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> proxy.reopenAccessLog());
         Shutdown.awaitSignalThen(proxy::close);
         return 0;
     }

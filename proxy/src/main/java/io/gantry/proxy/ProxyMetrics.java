@@ -17,6 +17,7 @@ public final class ProxyMetrics {
     private final LongAdder pooledIdle = new LongAdder();
     private final LongAdder connectionsRefused = new LongAdder();
     private final LongAdder certificatesRefused = new LongAdder();
+    private final LongAdder accessLogDropped = new LongAdder();
     private volatile String sourceState = "starting";
     /** TLS handshakes on the HTTPS listener by result. */
     public static final List<String> TLS_RESULTS = List.of("ok", "failed", "timeout", "plaintext");
@@ -74,6 +75,15 @@ public final class ProxyMetrics {
 
     public long tlsHandshakes(String result) {
         return tlsHandshakes.get(result).sum();
+    }
+
+    /** The counter of access log lines dropped: the writer fell behind (its queue was full) or could not write. */
+    public LongAdder accessLogDropped() {
+        return accessLogDropped;
+    }
+
+    public long accessLogLinesDropped() {
+        return accessLogDropped.sum();
     }
 
     /** The gauge of idle pooled backend connections, shared by every pool. */

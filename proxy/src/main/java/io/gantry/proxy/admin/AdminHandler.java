@@ -102,6 +102,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         counters.put("connections_active", metrics.connectionsActive());
         counters.put("connections_total", metrics.connectionsOpened());
         counters.put("pooled_idle_connections", metrics.pooledIdleConnections());
+        counters.put("access_log_dropped", metrics.accessLogLinesDropped());
         String sep = "\n";
         for (Map.Entry<String, Long> e : counters.entrySet()) {
             out.append(sep).append("    \"").append(e.getKey()).append("\" : ").append(e.getValue());
@@ -137,6 +138,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         metric(out, "gantry_connections_total", "counter", "Client connections accepted.", metrics.connectionsOpened());
         metric(out, "gantry_pool_idle_connections", "gauge", "Idle keep-alive connections to backends, all pools.",
                 metrics.pooledIdleConnections());
+        metric(out, "gantry_access_log_dropped_total", "counter",
+                "Access log lines dropped because the writer fell behind (its queue was full) or could not write.",
+                metrics.accessLogLinesDropped());
         metric(out, "gantry_backends", "gauge", "Backends in the current set.", backends.current().size());
         help(out, "gantry_tls_handshakes_total", "counter", "TLS handshakes on the HTTPS listener, by result.");
         for (String r : ProxyMetrics.TLS_RESULTS) {

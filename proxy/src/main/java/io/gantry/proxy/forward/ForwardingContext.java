@@ -2,6 +2,7 @@ package io.gantry.proxy.forward;
 
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.ProxyMetrics;
+import io.gantry.proxy.accesslog.AccessLog;
 import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.backend.BackendTlsContext;
 import io.gantry.proxy.backend.ConnectionPool;
@@ -31,6 +32,9 @@ public final class ForwardingContext {
     private final String hsts;
     private final byte[] hstsLine;
     private volatile int httpsPort = 443;
+    private final AccessLog accessLog;
+    private final String route;
+    private final String service;
 
     /**
      * @param backendBootstrap channel type and options for backend connections; each event loop's pool
@@ -38,7 +42,17 @@ public final class ForwardingContext {
      * @throws IllegalArgumentException when the {@code --backend-ca} file is not readable PEM
      */
     public ForwardingContext(ProxyConfig config, BackendGroup backends, ProxyMetrics metrics, Bootstrap backendBootstrap) {
+        this(config, backends, metrics, backendBootstrap, null);
+    }
+
+    /** @param accessLog where each finished request is logged, or null for no access log */
+    public ForwardingContext(ProxyConfig config, BackendGroup backends, ProxyMetrics metrics, Bootstrap backendBootstrap,
+            AccessLog accessLog) {
         this.config = config;
+        this.accessLog = accessLog;
+        // Until routes exist (issue 17 names them), every request takes the catch-all: the etcd prefix.
+        this.route = config.etcd() != null ? config.prefix() : "static";
+        this.service = config.etcd() != null ? serviceOf(config.prefix()) : "static";
         this.backends = backends;
         this.metrics = metrics;
         this.backendBootstrap = backendBootstrap;
@@ -99,6 +113,27 @@ public final class ForwardingContext {
 
     public void startDraining() {
         draining = true;
+    }
+
+    /** The last segment of a prefix: {@code website} for {@code /services/website/}. */
+    private static String serviceOf(String prefix) {
+        String p = prefix.substring(0, prefix.length() - 1);
+        return p.substring(p.lastIndexOf('/') + 1);
+    }
+
+    /** Where finished requests are logged, or null without an access log. */
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** The route every request takes for now (the catch-all), as the access log names it. */
+    String route() {
+        return route;
+    }
+
+    /** The service of {@link #route}. */
+    String service() {
+        return service;
     }
 
     /** The pool owned by {@code loop}: only that loop's thread may use it. */

@@ -4,6 +4,7 @@ import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.ConnectionPool;
 import io.gantry.proxy.backend.RoundRobinSelector;
+import io.gantry.proxy.tls.TlsOrPlaintext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -61,6 +63,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     /** Whether this connection came over TLS (X-Forwarded-Proto: https, HSTS, no redirect). */
     private final boolean secure;
     private final ChannelFutureListener onConnect = this::onConnect;
+    /** Null without an access log: then nothing is recorded or allocated for it. */
+    private final AccessLogRecorder accessLog;
     private ConnectionPool pool;
     private ChannelHandlerContext ctx;
     private ChannelHandlerContext raw;
@@ -75,6 +79,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private boolean requestComplete;
     private boolean bodyForwarded;
     private boolean responseStarted;
+    private int responseStatus;
     private boolean backendKeepAlive;
     private boolean closeAfterResponse;
     private boolean awaitingBackendWritable;
@@ -107,6 +112,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         this.context = context;
         this.metrics = context.metrics();
         this.secure = secure;
+        this.accessLog = context.accessLog() == null ? null : new AccessLogRecorder(context);
     }
 
     @Override
@@ -122,6 +128,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         metrics.connectionOpened();
         SocketAddress remote = ctx.channel().remoteAddress();
         clientAddress = remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(remote);
+        if (accessLog != null) {
+            accessLog.connected(clientAddress, ctx.pipeline());
+        }
         requestRead();
         ctx.fireChannelActive();
     }
@@ -129,6 +138,12 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.connectionClosed();
+        if (request != null && accessLog != null) {
+            // Cut off: by the client (499, nginx's "client closed request" when nothing was answered yet),
+            // or closed by the proxy after a failure mid-response.
+            accessLog.finished(responseStarted ? responseStatus : 499, attempts > 0 && backend != null ? backend.address() : null,
+                    bodyBytes, Math.max(attempts - 1, 0));
+        }
         // A client that left mid-exchange leaves the backend connection in an unknown state.
         releaseBackend(false);
         dropHeldPiece();
@@ -173,11 +188,18 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(req);
         request = req;
         method = req.method();
+        if (accessLog != null) {
+            // The decoder's stand-in for a request line it could not read is a FullHttpRequest ("GET /bad-request").
+            accessLog.started(req instanceof FullHttpRequest ? null : req, System.nanoTime());
+        }
         closeAfterResponse = true; // the decoder has lost its place in the byte stream
         respondError(r.status(), r.reason(), null);
     }
 
     private void onRequest(HttpRequest req) {
+        if (accessLog != null) {
+            accessLog.started(req, System.nanoTime());
+        }
         request = req;
         method = req.method();
         // RFC 9112 §2.3: HTTP/1.2 and up are read as the highest 1.x we implement.
@@ -229,6 +251,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backend = selector.next(attempts == 0 ? null : backend, context.health());
         attempts++;
         headWrite = null;
+        if (accessLog != null) {
+            accessLog.attemptStarted();
+        }
         if (backend == null) { // the set emptied between the two reads
             respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No backend is available for this service right now.", null);
             return;
@@ -377,6 +402,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         } else if (msg == ResponseReader.END || msg == ResponseReader.END_UNCLEAN) {
             finishExchange(msg == ResponseReader.END);
         } else {
+            if (accessLog != null) {
+                accessLog.sent(((ByteBuf) msg).readableBytes()); // with chunk framing, as nginx's $body_bytes_sent
+            }
             raw.write(msg, raw.voidPromise()); // body bytes, as the backend framed them
             if (!ctx.channel().isWritable()) {
                 backendChannel.config().setAutoRead(false); // resumed by channelWritabilityChanged
@@ -400,6 +428,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         responseStarted = true;
+        responseStatus = status;
         metrics.response(status);
         context.health().success(backend);
         if (status == 101) {
@@ -443,6 +472,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backendHandler.detach();
         backendChannel = null;
         backendHandler = null;
+        if (accessLog != null) {
+            accessLog.finished(101, backend.address(), bodyBytes, attempts - 1); // when the tunnel opens; its bytes are not counted
+        }
         request = null;
         // Encoders out and tunnels in first: removing a decoder passes on the bytes it holds (whatever
         // either side sent right after the upgrade), and those must meet a tunnel and no HTTP encoder.
@@ -465,6 +497,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void finishExchange(boolean clean) {
         boolean reusable = backendKeepAlive && requestComplete && clean;
         releaseBackend(reusable);
+        if (accessLog != null) {
+            accessLog.finished(responseStatus, backend.address(), bodyBytes, attempts - 1);
+        }
         request = null;
         if (timeouts != null) {
             timeouts.awaitNextHead();
@@ -518,6 +553,9 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (responseStarted) {
             log.warn("{} {} {} -> {}: response cut off: {}", clientAddress, method, request.uri(), backend, describe(cause));
+            if (accessLog != null) {
+                accessLog.finished(responseStatus, backend.address(), bodyBytes, attempts - 1);
+            }
             ctx.flush();
             ctx.close();
             request = null;
@@ -597,6 +635,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             response = withBody.replace(Unpooled.EMPTY_BUFFER); // the same head, no body
             withBody.release();
         }
+        if (accessLog != null) {
+            accessLog.sent(response.content().readableBytes());
+            accessLog.finished(response.status().code(), null, bodyBytes, Math.max(attempts - 1, 0));
+        }
         if (closeAfterResponse) {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -620,8 +662,22 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (evt == ClientTimeouts.EXPIRED) {
             if (request == null) {
                 metrics.response(408);
-                ctx.writeAndFlush(ErrorPages.page(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive.", true))
-                        .addListener(ChannelFutureListener.CLOSE);
+                FullHttpResponse page = ErrorPages.page(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive.", true);
+                if (accessLog != null) {
+                    // The head began a header timeout ago; its request line, if any, is not known.
+                    accessLog.started(null, System.nanoTime() - context.config().clientHeaderTimeout().toNanos());
+                    accessLog.sent(page.content().readableBytes());
+                    accessLog.finished(408, null, 0, 0);
+                }
+                ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);
+            }
+            return;
+        }
+        if (evt instanceof TlsOrPlaintext.PlainHttpAnswered answered) { // plain HTTP on the HTTPS port, answered there
+            if (accessLog != null) {
+                accessLog.started(null, System.nanoTime());
+                accessLog.sent(answered.bodyBytes());
+                accessLog.finished(answered.status(), null, 0, 0);
             }
             return;
         }

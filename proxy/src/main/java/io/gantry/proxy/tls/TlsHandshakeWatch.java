@@ -66,6 +66,7 @@ public final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter {
         }
         if (evt == PLAINTEXT) {
             fail(ctx, "plaintext", "plain HTTP sent to the HTTPS port (answered 400)");
+            ctx.fireUserEventTriggered(TlsOrPlaintext.PLAIN_HTTP_ANSWERED); // logged like any answer
             return;
         }
         if (evt == NOT_TLS) {

@@ -28,6 +28,16 @@ public final class TlsOrPlaintext extends ByteToMessageDecoder {
             + "Connection: close\r\n\r\n"
             + "The plain HTTP request was sent to HTTPS port. Use https.\n").getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * Passed down the pipeline once the plain HTTP answer is on its way, for the access log (nginx logs
+     * these 400s too): the request line is not read, only the answer's status and body size are known.
+     */
+    public record PlainHttpAnswered(int status, int bodyBytes) {
+    }
+
+    /** The one {@link PlainHttpAnswered} there is. */
+    public static final PlainHttpAnswered PLAIN_HTTP_ANSWERED = new PlainHttpAnswered(400, 58);
+
     private final Mapping<String, SslContext> certificates;
 
     public TlsOrPlaintext(Mapping<String, SslContext> certificates) {
