@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gantry.common.HostPort;
-import io.gantry.common.cli.CommandLines;
 import io.gantry.proxy.accesslog.AccessLogFormat;
-import io.gantry.testing.FreePorts;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,53 +17,37 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30) // a proxy that started anyway would wait for a signal
 class AccessLogFlagsTest {
 
-    private static String loopbackPort() {
-        return "127.0.0.1:" + FreePorts.pick();
-    }
-
-    private static String run(String... args) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertEquals(CommandLines.USAGE, CommandLines.execute("proxy", new ProxyMain(), args));
-        } finally {
-            System.setErr(err);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void unknownFormatNamesTheFlag() {
-        String err = run("--listen", loopbackPort(), "--backend", "127.0.0.1:1", "--access-log", "-", "--access-log-format", "apache");
+        String err = ProxyFlags.refused("--listen", ProxyFlags.loopbackPort(), "--backend", "127.0.0.1:1", "--access-log", "-", "--access-log-format", "apache");
         assertEquals("proxy: --access-log-format must be combined or json, got 'apache'\n", err);
     }
 
     @Test
     void formatWithoutALogNamesWhatIsMissing() {
-        String err = run("--listen", loopbackPort(), "--backend", "127.0.0.1:1", "--access-log-format", "json");
+        String err = ProxyFlags.refused("--listen", ProxyFlags.loopbackPort(), "--backend", "127.0.0.1:1", "--access-log-format", "json");
         assertEquals("proxy: --access-log-format and --access-log-buffer need --access-log FILE|-\n", err);
     }
 
     @Test
     void bufferMustBePositive() {
-        String err = run("--listen", loopbackPort(), "--backend", "127.0.0.1:1", "--access-log", "-", "--access-log-buffer", "0");
+        String err = ProxyFlags.refused("--listen", ProxyFlags.loopbackPort(), "--backend", "127.0.0.1:1", "--access-log", "-", "--access-log-buffer", "0");
         assertEquals("proxy: --access-log-buffer must be at least 1, got 0\n", err);
     }
 
     @Test
     void aFileThatCannotBeOpenedStopsTheStartNamingTheFlag(@TempDir Path dir) {
         Path file = dir.resolve("no/such/dir/access.log");
-        String err = run("--listen", loopbackPort(), "--admin", loopbackPort(), "--backend", "127.0.0.1:1", "--access-log", file.toString());
+        String err = ProxyFlags.refused("--listen", ProxyFlags.loopbackPort(), "--admin", ProxyFlags.loopbackPort(), "--backend", "127.0.0.1:1", "--access-log", file.toString());
         assertTrue(err.startsWith("proxy: cannot start: --access-log " + file + ": cannot open: "), err);
         assertEquals(1, err.lines().count(), err);
     }
 
     @Test
     void configFileFormsAreCheckedTheSameWay(@TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("proxy.conf"), "listen = " + loopbackPort() + "\nbackend = 127.0.0.1:1\n"
+        Path config = Files.writeString(dir.resolve("proxy.conf"), "listen = " + ProxyFlags.loopbackPort() + "\nbackend = 127.0.0.1:1\n"
                 + "access-log = -\naccess-log-buffer = 1024\naccess-log-format = xml\n");
-        assertEquals("proxy: --access-log-format must be combined or json, got 'xml'\n", run("--config", config.toString()));
+        assertEquals("proxy: --access-log-format must be combined or json, got 'xml'\n", ProxyFlags.refused("--config", config.toString()));
     }
 
     @Test

@@ -20,7 +20,6 @@ import io.gantry.testing.RawHttp;
 import io.gantry.testing.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -206,15 +205,9 @@ class AccessLogIT {
     void sigusr1AfterTheFileWasRenamedWritesToANewFile() throws Exception {
         Path log = dir.resolve("access.log");
         int port = FreePorts.pick();
-        try (ChildProcess p = ChildProcess.jar("proxy", Path.of(System.getProperty("gantry.proxy.jar", "target/proxy.jar")), List.of(),
-                List.of("--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + FreePorts.pick(), "--backend",
-                        nginx.backend(1).address(), "--access-log", log.toString()), dir.resolve("proxy.out"))) {
-            Poll.until(Duration.ofSeconds(20), "proxy listening on " + port, () -> {
-                if (!p.isAlive()) {
-                    throw new AssertionError("proxy exited: " + p.output());
-                }
-                return accepts(port);
-            });
+        try (ChildProcess p = ProxyJar.start(List.of(), List.of("--listen", "127.0.0.1:" + port, "--admin", "127.0.0.1:" + FreePorts.pick(),
+                "--backend", nginx.backend(1).address(), "--access-log", log.toString()), dir.resolve("proxy.out"))) {
+            ProxyJar.awaitListening(p, port);
             try (RawHttp client = new RawHttp("127.0.0.1", port)) {
                 assertEquals(404, client.get("/before-rotation").status());
             }
@@ -234,15 +227,6 @@ class AccessLogIT {
             assertTrue(old.get(0).contains("\"GET /before-rotation HTTP/1.1\" 404 "), old.get(0));
             assertTrue(p.isAlive(), "SIGUSR1 does not stop the proxy");
             assertFalse(p.output().contains("Exception"), p.output());
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -149,8 +149,7 @@ class EtcdAuthIT {
     void aWrongPasswordIsOneLoggedLineAndTheProxyKeepsTrying() {
         List<String> args = List.of("--listen", "127.0.0.1:" + FreePorts.pick(), "--admin", "127.0.0.1:" + FreePorts.pick(),
                 "--etcd", etcd.endpoint(), "--etcd-user", EtcdExtension.USER + ":wrong");
-        try (ChildProcess p = ChildProcess.jar("proxy", Path.of(System.getProperty("gantry.proxy.jar", "target/proxy.jar")), List.of(),
-                args, dir.resolve("proxy.log"))) {
+        try (ChildProcess p = ProxyJar.start(List.of(), args, dir.resolve("proxy.log"))) {
             Poll.until(DEADLINE, "the proxy to say it cannot read etcd", () -> p.output().contains("and retrying"));
             String out = p.output();
             assertTrue(out.contains("authentication failed"), out);

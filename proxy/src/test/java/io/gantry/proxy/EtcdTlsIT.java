@@ -77,8 +77,7 @@ class EtcdTlsIT {
     private ChildProcess proxyJar(List<String> etcdFlags) {
         List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + FreePorts.pick(), "--admin", "127.0.0.1:" + FreePorts.pick()));
         args.addAll(etcdFlags);
-        return ChildProcess.jar("proxy", Path.of(System.getProperty("gantry.proxy.jar", "target/proxy.jar")), List.of(),
-                args, dir.resolve("proxy-" + System.nanoTime() + ".log"));
+        return ProxyJar.start(List.of(), args, dir.resolve("proxy-" + System.nanoTime() + ".log"));
     }
 
     @Test

@@ -12,8 +12,6 @@ import io.gantry.testing.RawHttp;
 import io.gantry.testing.TestCertificates;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,26 +33,7 @@ class ProxyJarIT {
     Path dir;
 
     private ChildProcess run(List<String> jvmArgs, String... args) {
-        return ChildProcess.jar("proxy", Path.of(System.getProperty("gantry.proxy.jar", "target/proxy.jar")), jvmArgs,
-                List.of(args), dir.resolve("proxy-" + System.nanoTime() + ".log"));
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static void awaitListening(ChildProcess proxy, int port) {
-        Poll.until(Duration.ofSeconds(20), "proxy listening on " + port, () -> {
-            if (!proxy.isAlive()) {
-                throw new AssertionError("proxy exited: " + proxy.output());
-            }
-            return accepts(port);
-        });
+        return ProxyJar.start(jvmArgs, List.of(args), dir.resolve("proxy-" + System.nanoTime() + ".log"));
     }
 
     @Test
@@ -113,7 +92,7 @@ class ProxyJarIT {
         int tls = FreePorts.pick();
         try (ChildProcess p = run(List.of(), "--tls-listen", "127.0.0.1:" + tls, "--admin", "127.0.0.1:" + FreePorts.pick(),
                 "--backend", nginx.backend(1).address(), "--tls-cert", cert.toString(), "--tls-key", key.toString())) {
-            awaitListening(p, tls);
+            ProxyJar.awaitListening(p, tls);
             Poll.until(Duration.ofSeconds(10), "the start-up line", () -> p.output().contains("listening on"));
             assertTrue(p.output().contains("/127.0.0.1:" + tls + " (HTTPS: OpenSSL (BoringSSL), certificates [[example.com]])"),
                     p.output());
@@ -138,7 +117,7 @@ class ProxyJarIT {
                 backend = %s
                 """.formatted(FreePorts.pick(), nginx.backend(1).address()));
         try (ChildProcess p = run(List.of(), "--config", config.toString(), "--listen", "127.0.0.1:" + listen)) {
-            awaitListening(p, listen);
+            ProxyJar.awaitListening(p, listen);
             try (RawHttp client = new RawHttp("127.0.0.1", listen)) {
                 assertTrue(client.get("/").text().contains("backend-1"));
             }
@@ -148,7 +127,7 @@ class ProxyJarIT {
     private ChildProcess smallHeapProxy(int listen, String backend) {
         ChildProcess p = run(List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m"), "--listen", "127.0.0.1:" + listen,
                 "--admin", "127.0.0.1:" + FreePorts.pick(), "--backend", backend);
-        awaitListening(p, listen);
+        ProxyJar.awaitListening(p, listen);
         return p;
     }
 
@@ -203,12 +182,12 @@ class ProxyJarIT {
         try (TestServers.Gated gated = new TestServers.Gated();
                 ChildProcess p = run(List.of(), "--listen", "127.0.0.1:" + listen, "--admin", "127.0.0.1:" + FreePorts.pick(),
                         "--backend", gated.address())) {
-            awaitListening(p, listen);
+            ProxyJar.awaitListening(p, listen);
             RawHttp client = new RawHttp("127.0.0.1", listen);
             client.send("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n");
             gated.awaitRequest();
             p.process().destroy(); // SIGTERM
-            Poll.until(Duration.ofSeconds(10), "listener closed", () -> !accepts(listen));
+            Poll.until(Duration.ofSeconds(10), "listener closed", () -> !ProxyJar.accepts(listen));
             gated.release();
             RawHttp.Response r = client.read();
             assertEquals(200, r.status());

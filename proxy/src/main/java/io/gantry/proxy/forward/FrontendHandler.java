@@ -138,11 +138,10 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         metrics.connectionClosed();
-        if (request != null && accessLog != null) {
+        if (request != null) {
             // Cut off: by the client (499, nginx's "client closed request" when nothing was answered yet),
             // or closed by the proxy after a failure mid-response.
-            accessLog.finished(responseStarted ? responseStatus : 499, attempts > 0 && backend != null ? backend.address() : null,
-                    bodyBytes, Math.max(attempts - 1, 0));
+            logExchange(responseStarted ? responseStatus : 499, attempts > 0 ? backend : null);
         }
         // A client that left mid-exchange leaves the backend connection in an unknown state.
         releaseBackend(false);
@@ -472,9 +471,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         backendHandler.detach();
         backendChannel = null;
         backendHandler = null;
-        if (accessLog != null) {
-            accessLog.finished(101, backend.address(), bodyBytes, attempts - 1); // when the tunnel opens; its bytes are not counted
-        }
+        logExchange(101, backend); // when the tunnel opens; its bytes are not counted
         request = null;
         // Encoders out and tunnels in first: removing a decoder passes on the bytes it holds (whatever
         // either side sent right after the upgrade), and those must meet a tunnel and no HTTP encoder.
@@ -497,9 +494,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void finishExchange(boolean clean) {
         boolean reusable = backendKeepAlive && requestComplete && clean;
         releaseBackend(reusable);
-        if (accessLog != null) {
-            accessLog.finished(responseStatus, backend.address(), bodyBytes, attempts - 1);
-        }
+        logExchange(responseStatus, backend);
         request = null;
         if (timeouts != null) {
             timeouts.awaitNextHead();
@@ -553,9 +548,7 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (responseStarted) {
             log.warn("{} {} {} -> {}: response cut off: {}", clientAddress, method, request.uri(), backend, describe(cause));
-            if (accessLog != null) {
-                accessLog.finished(responseStatus, backend.address(), bodyBytes, attempts - 1);
-            }
+            logExchange(responseStatus, backend);
             ctx.flush();
             ctx.close();
             request = null;
@@ -637,8 +630,8 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         if (accessLog != null) {
             accessLog.sent(response.content().readableBytes());
-            accessLog.finished(response.status().code(), null, bodyBytes, Math.max(attempts - 1, 0));
         }
+        logExchange(response.status().code(), null);
         if (closeAfterResponse) {
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
@@ -647,6 +640,22 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 timeouts.awaitNextHead();
             }
             requestRead();
+        }
+    }
+
+    /** Logs the exchange that ends now, answered with {@code status} by {@code by} (null: by the proxy). */
+    private void logExchange(int status, Backend by) {
+        if (accessLog != null) {
+            accessLog.finished(status, by == null ? null : by.address(), bodyBytes, Math.max(attempts - 1, 0));
+        }
+    }
+
+    /** Logs an answer the proxy gave before any request was read (a header timeout, plain HTTP on the TLS port). */
+    private void logAnswerWithoutRequest(int status, int bytesSent, long startNanos) {
+        if (accessLog != null) {
+            accessLog.started(null, startNanos);
+            accessLog.sent(bytesSent);
+            accessLog.finished(status, null, 0, 0);
         }
     }
 
@@ -663,22 +672,15 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter {
             if (request == null) {
                 metrics.response(408);
                 FullHttpResponse page = ErrorPages.page(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive.", true);
-                if (accessLog != null) {
-                    // The head began a header timeout ago; its request line, if any, is not known.
-                    accessLog.started(null, System.nanoTime() - context.config().clientHeaderTimeout().toNanos());
-                    accessLog.sent(page.content().readableBytes());
-                    accessLog.finished(408, null, 0, 0);
-                }
+                // The head began a header timeout ago; its request line, if any, is not known.
+                logAnswerWithoutRequest(408, page.content().readableBytes(),
+                        System.nanoTime() - context.config().clientHeaderTimeout().toNanos());
                 ctx.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);
             }
             return;
         }
         if (evt instanceof TlsOrPlaintext.PlainHttpAnswered answered) { // plain HTTP on the HTTPS port, answered there
-            if (accessLog != null) {
-                accessLog.started(null, System.nanoTime());
-                accessLog.sent(answered.bodyBytes());
-                accessLog.finished(answered.status(), null, 0, 0);
-            }
+            logAnswerWithoutRequest(answered.status(), answered.bodyBytes(), System.nanoTime());
             return;
         }
         if (evt == DRAIN) {

@@ -23,8 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter {
 
-    /** Fired by {@link TlsOrPlaintext} when plain HTTP arrived on the HTTPS port. */
-    static final Object PLAINTEXT = new Object();
     /** Fired by {@link TlsOrPlaintext} when neither TLS nor HTTP arrived. */
     static final Object NOT_TLS = new Object();
 
@@ -64,9 +62,9 @@ public final class TlsHandshakeWatch extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (evt == PLAINTEXT) {
+        if (evt instanceof TlsOrPlaintext.PlainHttpAnswered) {
             fail(ctx, "plaintext", "plain HTTP sent to the HTTPS port (answered 400)");
-            ctx.fireUserEventTriggered(TlsOrPlaintext.PLAIN_HTTP_ANSWERED); // logged like any answer
+            ctx.fireUserEventTriggered(evt); // the access log logs it like any answer
             return;
         }
         if (evt == NOT_TLS) {

@@ -22,21 +22,23 @@ public final class TlsOrPlaintext extends ByteToMessageDecoder {
     /** The name the SNI handler, then the SSL handler, takes in the pipeline. */
     public static final String NAME = "tls";
 
+    private static final String PLAIN_HTTP_BODY = "The plain HTTP request was sent to HTTPS port. Use https.\n";
     private static final byte[] PLAIN_HTTP_ANSWER = ("HTTP/1.1 400 Bad Request\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\n"
-            + "Content-Length: 58\r\n"
+            + "Content-Length: " + PLAIN_HTTP_BODY.length() + "\r\n"
             + "Connection: close\r\n\r\n"
-            + "The plain HTTP request was sent to HTTPS port. Use https.\n").getBytes(StandardCharsets.US_ASCII);
+            + PLAIN_HTTP_BODY).getBytes(StandardCharsets.US_ASCII);
 
     /**
-     * Passed down the pipeline once the plain HTTP answer is on its way, for the access log (nginx logs
-     * these 400s too): the request line is not read, only the answer's status and body size are known.
+     * Passed down the pipeline once the plain HTTP answer is on its way: {@link TlsHandshakeWatch}
+     * counts it, the access log logs it (nginx logs these 400s too); the request line is not read,
+     * only the answer's status and body size are known.
      */
     public record PlainHttpAnswered(int status, int bodyBytes) {
     }
 
     /** The one {@link PlainHttpAnswered} there is. */
-    public static final PlainHttpAnswered PLAIN_HTTP_ANSWERED = new PlainHttpAnswered(400, 58);
+    public static final PlainHttpAnswered PLAIN_HTTP_ANSWERED = new PlainHttpAnswered(400, PLAIN_HTTP_BODY.length());
 
     private final Mapping<String, SslContext> certificates;
 
@@ -62,7 +64,7 @@ public final class TlsOrPlaintext extends ByteToMessageDecoder {
         }
         boolean http = Character.isLetter(in.getByte(in.readerIndex())); // a method's first letter
         in.skipBytes(in.readableBytes());
-        ctx.pipeline().fireUserEventTriggered(http ? TlsHandshakeWatch.PLAINTEXT : TlsHandshakeWatch.NOT_TLS);
+        ctx.pipeline().fireUserEventTriggered(http ? PLAIN_HTTP_ANSWERED : TlsHandshakeWatch.NOT_TLS);
         if (http) {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(PLAIN_HTTP_ANSWER)).addListener(ChannelFutureListener.CLOSE);
         } else {

@@ -11,15 +11,12 @@ import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.testing.Poll;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,17 +53,6 @@ class AccessLogPipelineTest {
         log.close();
     }
 
-    private static String send(EmbeddedChannel ch, String bytes) {
-        ch.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.ISO_8859_1));
-        ch.runPendingTasks();
-        StringBuilder out = new StringBuilder();
-        for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
-            out.append(b.toString(StandardCharsets.ISO_8859_1));
-            b.release();
-        }
-        return out.toString();
-    }
-
     private List<String> awaitLines(int count) {
         return Poll.value(Duration.ofSeconds(5), count + " lines", () -> {
             try {
@@ -85,9 +71,9 @@ class AccessLogPipelineTest {
     @Test
     void answersWithoutABackendAreLoggedWithTheirBodySize() {
         EmbeddedChannel ch = channel();
-        String unavailable = send(ch, "GET /x HTTP/1.1\r\nHost: a\r\nUser-Agent: t\r\n\r\n");
-        send(ch, "HEAD /y HTTP/1.1\r\nHost: a\r\n\r\n");
-        send(ch, "GET /z HTTP/1.1\r\n\r\n"); // no Host: 400
+        String unavailable = FrontendPipelineTest.send(ch, "GET /x HTTP/1.1\r\nHost: a\r\nUser-Agent: t\r\n\r\n");
+        FrontendPipelineTest.send(ch, "HEAD /y HTTP/1.1\r\nHost: a\r\n\r\n");
+        FrontendPipelineTest.send(ch, "GET /z HTTP/1.1\r\n\r\n"); // no Host: 400
         List<String> lines = awaitLines(3);
         assertTrue(lines.get(0).endsWith("\"GET /x HTTP/1.1\" 503 " + bodyLength(unavailable) + " \"-\" \"t\""), lines.get(0));
         assertTrue(lines.get(1).endsWith("\"HEAD /y HTTP/1.1\" 503 0 \"-\" \"-\""), lines.get(1));
@@ -97,7 +83,7 @@ class AccessLogPipelineTest {
     @Test
     void anUnreadableRequestLineIsLoggedAsADash() {
         EmbeddedChannel ch = channel();
-        send(ch, "\u0001 \u0002\r\n\r\n");
+        FrontendPipelineTest.send(ch, "\u0001 \u0002\r\n\r\n");
         String line = awaitLines(1).get(0);
         assertTrue(line.startsWith("embedded - - [") && line.contains("] \"-\" 400 "), line);
     }

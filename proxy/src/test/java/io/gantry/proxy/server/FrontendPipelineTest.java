@@ -36,7 +36,8 @@ class FrontendPipelineTest {
         return ch;
     }
 
-    private static String send(EmbeddedChannel ch, String bytes) {
+    /** Writes {@code bytes} in as a client would and returns what the pipeline wrote back. */
+    static String send(EmbeddedChannel ch, String bytes) {
         ch.writeInbound(Unpooled.copiedBuffer(bytes, StandardCharsets.ISO_8859_1));
         ch.runPendingTasks();
         StringBuilder out = new StringBuilder();
