@@ -5,13 +5,18 @@
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 # ensure_packages PACKAGE:COMMAND ...  installs the packages whose command is missing (as root, with
-# apt-get), or names them and exits non-zero.
+# apt-get), or names them and exits non-zero. A COMMAND of py:MODULE is a module Debian's python3
+# must import instead.
 ensure_packages() {
   local missing=() pair pkg cmd
   for pair in "$@"; do
     pkg=${pair%%:*}
     cmd=${pair#*:}
-    command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    if [ "${cmd#py:}" != "$cmd" ]; then
+      /usr/bin/python3 -c "import ${cmd#py:}" >/dev/null 2>&1 || missing+=("$pkg")
+    else
+      command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
@@ -32,7 +37,8 @@ ensure_packages() {
 # The build tools and the programs the tests and demo start.
 GANTRY_BUILD_PACKAGES=(openjdk-17-jdk-headless:javac maven:mvn)
 GANTRY_RUNTIME_PACKAGES=(etcd-server:etcd etcd-client:etcdctl nginx:nginx openssl:openssl)
-GANTRY_TEST_PACKAGES=(docker.io:dockerd wrk:wrk haproxy:haproxy chromium:chromium curl:curl sslscan:sslscan gcc:cc)
+GANTRY_TEST_PACKAGES=(docker.io:dockerd wrk:wrk haproxy:haproxy chromium:chromium curl:curl sslscan:sslscan gcc:cc
+  nghttp2-client:h2load python3-h2:py:h2)
 
 # ensure_dockerd: starts the Docker engine when it is installed but not answering (as root only), and
 # waits for it. An engine elsewhere (DOCKER_HOST) is left alone; one already starting is waited for.
