@@ -1,6 +1,6 @@
 package io.gantry.benchmarks;
 
-import io.gantry.proxy.forward.HeaderRewriter;
+import io.gantry.proxy.forward.h1.HeaderRewriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;

@@ -46,10 +46,12 @@ public final class ServiceKeys {
     }
 
     /**
-     * Reads a backend value: {@code host:port}, or JSON {@code {"address": "host:port", "tls": true}}.
+     * Reads a backend value: {@code host:port}, or JSON {@code {"address": "host:port", "tls": true,
+     * "protocol": "h2"}} ({@code tls} and {@code protocol} optional).
      *
      * @throws IllegalArgumentException naming the key when the value is neither {@code host:port} nor
-     *     a JSON object with an {@code address} of that form, or when its {@code tls} is not a boolean
+     *     a JSON object with an {@code address} of that form, when its {@code tls} is not a boolean, or its
+     *     {@code protocol} not one of {@link BackendValue#PROTOCOLS} or at odds with {@code tls}
      */
     public static BackendValue parseBackend(String key, String value) {
         String v = value.trim();
@@ -71,7 +73,18 @@ public final class ServiceKeys {
             throw new IllegalArgumentException("key " + key + ": value '" + abbreviate(v) + "' has \"tls\": "
                     + abbreviate(tls.toString()) + ", which is not true or false");
         }
-        return new BackendValue(address(key, v, address.asText()), tls != null && tls.booleanValue());
+        boolean overTls = tls != null && tls.booleanValue();
+        JsonNode protocol = json.get("protocol");
+        String p = protocol == null ? "http/1.1" : protocol.isTextual() ? protocol.asText().toLowerCase(java.util.Locale.ROOT) : null;
+        if (p == null || !BackendValue.PROTOCOLS.contains(p)) {
+            throw new IllegalArgumentException("key " + key + ": value '" + abbreviate(v) + "' has \"protocol\": "
+                    + abbreviate(String.valueOf(protocol)) + ", which is not one of " + String.join(", ", BackendValue.PROTOCOLS));
+        }
+        if (p.equals("h2") != overTls && !p.equals("http/1.1")) {
+            throw new IllegalArgumentException("key " + key + ": value '" + abbreviate(v) + "' has \"protocol\": \"" + p
+                    + "\"" + (overTls ? " with \"tls\": true; HTTP/2 over TLS is \"h2\"" : " without \"tls\": true; cleartext HTTP/2 is \"h2c\""));
+        }
+        return new BackendValue(address(key, v, address.asText()), overTls, p);
     }
 
     private static HostPort address(String key, String value, String text) {

@@ -53,6 +53,26 @@ class ServiceKeysTest {
     }
 
     @Test
+    void protocolSaysHowTheBackendIsSpokenTo() {
+        assertEquals("http/1.1", ServiceKeys.parseBackend("/k", "10.0.0.5:80").protocol());
+        assertEquals("h2c", ServiceKeys.parseBackend("/k", "{\"address\":\"10.0.0.5:80\",\"protocol\":\"h2c\"}").protocol());
+        assertEquals("h2", ServiceKeys.parseBackend("/k", "{\"address\":\"a.example:443\",\"tls\":true,\"protocol\":\"H2\"}").protocol());
+    }
+
+    @Test
+    void unknownOrContradictoryProtocolIsRejectedNamingTheKey() {
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> ServiceKeys.parseBackend("/services/api/x", "{\"address\":\"10.0.0.5:80\",\"protocol\":\"h3\"}"));
+        assertTrue(unknown.getMessage().contains("/services/api/x") && unknown.getMessage().contains("h2c"), unknown.getMessage());
+        IllegalArgumentException h2Cleartext = assertThrows(IllegalArgumentException.class,
+                () -> ServiceKeys.parseBackend("/services/api/x", "{\"address\":\"10.0.0.5:80\",\"protocol\":\"h2\"}"));
+        assertTrue(h2Cleartext.getMessage().contains("cleartext HTTP/2 is \"h2c\""), h2Cleartext.getMessage());
+        IllegalArgumentException h2cTls = assertThrows(IllegalArgumentException.class, () -> ServiceKeys.parseBackend(
+                "/services/api/x", "{\"address\":\"10.0.0.5:443\",\"tls\":true,\"protocol\":\"h2c\"}"));
+        assertTrue(h2cTls.getMessage().contains("HTTP/2 over TLS is \"h2\""), h2cTls.getMessage());
+    }
+
+    @Test
     void prefixGetsTheSlashThatSeparatesServices() {
         assertEquals("/services/web/", ServiceKeys.normalizePrefix("/services/web"));
         assertEquals("/services/web/", ServiceKeys.prefix("web"));

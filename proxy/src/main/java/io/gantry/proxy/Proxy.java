@@ -58,7 +58,7 @@ public final class Proxy implements AutoCloseable {
         if (config.etcd() != null) {
             this.source = new EtcdBackendSource(config.etcd(), config.prefix(), metrics);
         } else {
-            this.source = new StaticBackendSource(config.backends(), config.backendTls());
+            this.source = new StaticBackendSource(config.backends(), config.backendTls(), config.backendProtocol());
             metrics.sourceState("static");
         }
     }

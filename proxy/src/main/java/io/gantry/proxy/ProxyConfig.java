@@ -4,6 +4,7 @@ import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.ServiceKeys;
 import io.gantry.proxy.accesslog.AccessLogFormat;
+import io.gantry.proxy.backend.BackendProtocol;
 import io.gantry.proxy.server.Transport;
 import io.gantry.proxy.tls.TlsSettings;
 import java.nio.file.Path;
@@ -45,6 +46,8 @@ import java.util.List;
  * @param accessLog where the access log is written: a file, {@code -} for the standard output, or null for none
  * @param accessLogFormat the access log's format
  * @param accessLogBuffer how many access log lines may wait for the writer; more are dropped and counted
+ * @param http2 how HTTP/2 is spoken to clients
+ * @param backendProtocol the protocol the static {@code backends} speak
  */
 public record ProxyConfig(
         HostPort listen,
@@ -77,7 +80,9 @@ public record ProxyConfig(
         Duration failTimeout,
         String accessLog,
         AccessLogFormat accessLogFormat,
-        int accessLogBuffer) {
+        int accessLogBuffer,
+        Http2Options http2,
+        BackendProtocol backendProtocol) {
 
     public ProxyConfig {
         backends = List.copyOf(backends);
@@ -107,6 +112,12 @@ public record ProxyConfig(
         }
         if (backendTls && backends.isEmpty()) {
             throw new IllegalArgumentException("--backend-tls applies to --backend lists; a backend in etcd says {\"tls\":true} itself");
+        }
+        if (backendProtocol != BackendProtocol.HTTP_1_1 && backends.isEmpty()) {
+            throw new IllegalArgumentException("--backend-protocol applies to --backend lists; a backend in etcd says {\"protocol\":\"h2c\"} itself");
+        }
+        if (backendProtocol == BackendProtocol.H2 && !backendTls) {
+            throw new IllegalArgumentException("--backend-protocol h2 is HTTP/2 over TLS: give --backend-tls too (h2c is cleartext)");
         }
         if (backendCa != null && !backendTls && etcd == null) {
             throw new IllegalArgumentException("--backend-ca is for backends reached over TLS: give --backend-tls too");
@@ -173,6 +184,11 @@ public record ProxyConfig(
         private String accessLog;
         private AccessLogFormat accessLogFormat = AccessLogFormat.COMBINED;
         private int accessLogBuffer = 65536;
+        private boolean h2c;
+        private int h2MaxConcurrentStreams = 100;
+        private Integer h2MaxHeaderListSize; // null: maxHeaderSize
+        private int h2MaxResets = 200;
+        private BackendProtocol backendProtocol = BackendProtocol.HTTP_1_1;
 
         public Builder listen(HostPort v) { listen = v; return this; }
         public Builder tlsListen(HostPort v) { tlsListen = v; return this; }
@@ -205,12 +221,19 @@ public record ProxyConfig(
         public Builder accessLog(String v) { accessLog = v; return this; }
         public Builder accessLogFormat(AccessLogFormat v) { accessLogFormat = v; return this; }
         public Builder accessLogBuffer(int v) { accessLogBuffer = v; return this; }
+        public Builder h2c(boolean v) { h2c = v; return this; }
+        public Builder h2MaxConcurrentStreams(int v) { h2MaxConcurrentStreams = v; return this; }
+        public Builder h2MaxHeaderListSize(int v) { h2MaxHeaderListSize = v; return this; }
+        public Builder h2MaxResets(int v) { h2MaxResets = v; return this; }
+        public Builder backendProtocol(BackendProtocol v) { backendProtocol = v; return this; }
 
         public ProxyConfig build() {
             return new ProxyConfig(listen, tlsListen, tls, httpRedirect, hsts, backendTls, backendCa, admin, etcd, prefix, backends, transport, eventLoops, connectTimeout, responseTimeout,
                     clientIdleTimeout, poolIdleTimeout, maxIdlePerBackend, tries, shutdownTimeout, maxInitialLineLength,
                     maxHeaderSize, maxHeaderCount, maxBodySize, clientHeaderTimeout, maxConnections, maxFails, failTimeout,
-                    accessLog, accessLogFormat, accessLogBuffer);
+                    accessLog, accessLogFormat, accessLogBuffer, new Http2Options(h2c, h2MaxConcurrentStreams,
+                    h2MaxHeaderListSize != null ? h2MaxHeaderListSize : maxHeaderSize, h2MaxResets, 30),
+                    backendProtocol);
         }
     }
 }

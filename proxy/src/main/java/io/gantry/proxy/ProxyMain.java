@@ -5,6 +5,7 @@ import io.gantry.common.cli.CommandLines;
 import io.gantry.common.cli.EtcdOptions;
 import io.gantry.common.cli.Shutdown;
 import io.gantry.proxy.accesslog.AccessLogFormat;
+import io.gantry.proxy.backend.BackendProtocol;
 import io.gantry.proxy.backend.BackendTlsContext;
 import io.gantry.proxy.tls.TlsSettings;
 import io.netty.util.ResourceLeakDetector;
@@ -59,6 +60,24 @@ public final class ProxyMain implements Callable<Integer> {
 
     @Option(names = "--backend-ca", paramLabel = "FILE", description = "CA certificates (PEM) that backend certificates are verified against (default: the system's).")
     Path backendCa;
+
+    @Option(names = "--backend-protocol", paramLabel = "PROTOCOL", description = "What the --backend list speaks: http/1.1 (default), h2c (HTTP/2 cleartext, for gRPC) or h2 (with --backend-tls).")
+    String backendProtocol;
+
+    @Option(names = "--no-http2", description = "Offer only HTTP/1.1 on --tls-listen (ALPN offers h2 first by default).")
+    Boolean noHttp2;
+
+    @Option(names = "--h2c", description = "The cleartext --listen also takes HTTP/2 with prior knowledge (gRPC clients, other proxies).")
+    Boolean h2c;
+
+    @Option(names = "--h2-max-concurrent-streams", paramLabel = "N", description = "Streams a client may have open on one HTTP/2 connection (default 100).")
+    Integer h2MaxConcurrentStreams;
+
+    @Option(names = "--h2-max-header-list-size", paramLabel = "BYTES", description = "Largest decoded HTTP/2 header list accepted (default: --max-header-size).")
+    Integer h2MaxHeaderListSize;
+
+    @Option(names = "--h2-max-resets", paramLabel = "N", description = "Streams a client may reset in 30 s before its connection is closed (default 200; CVE-2023-44487).")
+    Integer h2MaxResets;
 
     @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Where /status and /metrics are served (default 127.0.0.1:9090).")
     HostPort admin;
@@ -189,13 +208,19 @@ public final class ProxyMain implements Callable<Integer> {
         set(accessLog, b::accessLog);
         set(accessLogFormat == null ? null : AccessLogFormat.named(accessLogFormat), b::accessLogFormat);
         set(accessLogBuffer, b::accessLogBuffer);
+        set(backendProtocol == null ? null : BackendProtocol.named(backendProtocol), b::backendProtocol);
+        set(h2c, b::h2c);
+        set(h2MaxConcurrentStreams, b::h2MaxConcurrentStreams);
+        set(h2MaxHeaderListSize, b::h2MaxHeaderListSize);
+        set(h2MaxResets, b::h2MaxResets);
         return b.build();
     }
 
     private TlsSettings tlsSettings() {
         return new TlsSettings(TlsSettings.pair(orEmpty(tlsCerts), orEmpty(tlsKeys)), orEmpty(tlsDirs), tlsEtcdPrefix,
                 tlsProtocols != null ? tlsProtocols : TlsSettings.DEFAULT_PROTOCOLS,
-                tlsCiphers != null ? tlsCiphers : TlsSettings.DEFAULT_CIPHERS);
+                tlsCiphers != null ? tlsCiphers : TlsSettings.DEFAULT_CIPHERS,
+                Boolean.TRUE.equals(noHttp2) ? List.of("http/1.1") : TlsSettings.DEFAULT_APPLICATION_PROTOCOLS);
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -172,7 +172,7 @@ class TlsIT {
     }
 
     @Test
-    void sessionsResumeOverTls12AndTls13AndAlpnSaysHttp11() throws Exception {
+    void sessionsResumeOverTls12AndTls13AndAlpnPrefersH2() throws Exception {
         CertificateFiles site = files("site", KeyType.EC, KeyFormat.PKCS8, "example.com");
         try (Proxy proxy = Proxy.start(proxy(settings(List.of(site), List.of(), null)).build())) {
             String request = "GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n";
@@ -186,10 +186,21 @@ class TlsIT {
                 assertTrue(second.output().contains("Reused, TLS"), protocol + " resumed:\n" + second.output());
                 assertTrue(second.output().contains("HTTP/1.1 200 OK"), second.output());
             }
-            Commands.Result alpn = Commands.run(Duration.ofSeconds(20), "", List.of("openssl", "s_client", "-connect",
-                    "127.0.0.1:" + proxy.tlsAddress().getPort(), "-alpn", "h2,http/1.1"));
-            assertTrue(alpn.output().contains("ALPN protocol: http/1.1"), alpn.output());
+            assertTrue(alpn(proxy, "h2,http/1.1").contains("ALPN protocol: h2"));
+            assertTrue(alpn(proxy, "http/1.1").contains("ALPN protocol: http/1.1"));
         }
+        TlsSettings http11Only = new TlsSettings(List.of(site), List.of(), null, TlsSettings.DEFAULT_PROTOCOLS,
+                TlsSettings.DEFAULT_CIPHERS, List.of("http/1.1")); // --no-http2
+        try (Proxy proxy = Proxy.start(proxy(http11Only).build())) {
+            assertTrue(alpn(proxy, "h2,http/1.1").contains("ALPN protocol: http/1.1"));
+        }
+    }
+
+    private static String alpn(Proxy proxy, String offered) {
+        Commands.Result r = Commands.run(Duration.ofSeconds(20), "", List.of("openssl", "s_client", "-connect",
+                "127.0.0.1:" + proxy.tlsAddress().getPort(), "-alpn", offered));
+        assertTrue(r.output().contains("ALPN protocol:"), r.output());
+        return r.output();
     }
 
     @Test

@@ -26,20 +26,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the proxy speaks TLS to backends: one client context, built once, that every TLS backend
- * connection's {@link SslHandler} comes from. Certificates are verified against the system's CAs or the
+ * How the proxy speaks TLS to backends: client contexts, built once, that every TLS backend
+ * connection's {@link SslHandler} comes from: one offering ALPN {@code http/1.1}, one {@code h2} for
+ * backends that speak HTTP/2. Certificates are verified against the system's CAs or the
  * {@code --backend-ca} file, and must name the backend's host (hostname verification); a host that is
- * a name, not an IP literal, is also sent as SNI. TLS 1.2 and 1.3, ALPN {@code http/1.1}; OpenSSL
+ * a name, not an IP literal, is also sent as SNI. TLS 1.2 and 1.3; OpenSSL
  * (BoringSSL) when its native library loads, the JDK's TLS otherwise.
  */
 public final class BackendTlsContext {
 
     private static final Logger log = LoggerFactory.getLogger(BackendTlsContext.class);
 
-    private final CompletableFuture<SslContext> context;
+    /** The contexts for HTTP/1.1 and for HTTP/2 backends. */
+    private record Contexts(SslContext http1, SslContext h2) {
+    }
+
+    private final CompletableFuture<Contexts> context;
     private final long handshakeTimeoutMillis;
 
-    private BackendTlsContext(CompletableFuture<SslContext> context, long handshakeTimeoutMillis) {
+    private BackendTlsContext(CompletableFuture<Contexts> context, long handshakeTimeoutMillis) {
         this.context = context;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
@@ -70,11 +75,14 @@ public final class BackendTlsContext {
     private static BackendTlsContext start(Path ca, Duration handshakeTimeout, Executor executor) {
         List<X509Certificate> trusted = ca == null ? null : readCa(ca);
         String trust = ca == null ? "the system's CAs" : trusted.size() + " CA certificate(s) from " + ca;
-        return new BackendTlsContext(CompletableFuture.supplyAsync(() -> build(trusted, trust), executor),
-                handshakeTimeout.toMillis());
+        return new BackendTlsContext(CompletableFuture.supplyAsync(() -> {
+            Contexts c = new Contexts(build(trusted, ApplicationProtocolNames.HTTP_1_1), build(trusted, ApplicationProtocolNames.HTTP_2));
+            log.info("backends over TLS use {}, trusting {}", OpenSsl.isAvailable() ? "OpenSSL" : "the JDK's TLS", trust);
+            return c;
+        }, executor), handshakeTimeout.toMillis());
     }
 
-    private static SslContext build(List<X509Certificate> trusted, String trust) {
+    private static SslContext build(List<X509Certificate> trusted, String alpn) {
         SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .sslProvider(provider)
@@ -83,21 +91,19 @@ public final class BackendTlsContext {
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_1_1));
+                        alpn));
         if (trusted != null) {
             builder.trustManager(trusted);
         }
         try {
-            SslContext context = builder.build();
-            log.info("backends over TLS use {}, trusting {}", provider == SslProvider.OPENSSL ? "OpenSSL" : "the JDK's TLS", trust);
-            return context;
+            return builder.build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the TLS context for backends: " + e.getMessage(), e);
         }
     }
 
-    /** The context, waiting for it if it is still being built. */
-    private SslContext context() {
+    /** The contexts, waiting for them if they are still being built. */
+    private Contexts context() {
         try {
             return context.join();
         } catch (CompletionException e) {
@@ -124,7 +130,9 @@ public final class BackendTlsContext {
      */
     public SslHandler newHandler(ByteBufAllocator alloc, Backend backend) {
         String host = backend.address().host();
-        SslHandler handler = context().newHandler(alloc, host, backend.address().port());
+        Contexts contexts = context();
+        SslContext context = backend.protocol().http2() ? contexts.h2() : contexts.http1();
+        SslHandler handler = context.newHandler(alloc, host, backend.address().port());
         SSLEngine engine = handler.engine();
         SSLParameters parameters = engine.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");

@@ -88,7 +88,14 @@ public final class ConnectionPool {
             return bootstrap.connect(backend.socketAddress());
         }
         // Cloned so that the initializer, which runs inside connect, knows whose name to verify.
-        ChannelFuture tcp = bootstrap.clone().attr(TLS_BACKEND, backend).connect(backend.socketAddress());
+        return whenHandshaken(bootstrap.clone().attr(TLS_BACKEND, backend).connect(backend.socketAddress()), backend);
+    }
+
+    /**
+     * A future that completes when the TLS handshake of the connection {@code tcp} makes has: a failed
+     * handshake fails it, as a refused connect does, and closes the connection.
+     */
+    public static ChannelFuture whenHandshaken(ChannelFuture tcp, Backend backend) {
         Channel ch = tcp.channel();
         ChannelPromise ready = ch.newPromise();
         tcp.addListener(f -> {

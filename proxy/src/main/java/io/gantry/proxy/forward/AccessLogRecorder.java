@@ -3,54 +3,42 @@ package io.gantry.proxy.forward;
 import io.gantry.common.HostPort;
 import io.gantry.proxy.accesslog.AccessLog;
 import io.gantry.proxy.accesslog.AccessLogEntry;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.ssl.SslHandler;
 
 /**
- * What one client connection's access log lines need beyond what {@link FrontendHandler} keeps anyway:
- * when the exchange and its last attempt started, and the response bytes sent. Made only with an access
- * log; it fills one {@link AccessLogEntry} per exchange from references and numbers, formatting nothing.
+ * What one exchange's access log line needs beyond what {@link Exchange} keeps anyway: when it and its
+ * last attempt started, and the response bytes sent. Made only with an access log; it fills one
+ * {@link AccessLogEntry} from references and numbers, formatting nothing.
  */
-final class AccessLogRecorder {
+public final class AccessLogRecorder {
 
     private final AccessLog log;
     private final String route;
     private final String service;
-    private ChannelPipeline pipeline;
-    private String client;
-    private String tls;
-    private boolean tlsKnown;
-    // The exchange in progress.
+    private final ClientStream client;
     private HttpRequest request;
-    private long startNanos;
-    private long attemptNanos;
+    private final long startNanos;
+    private long attemptNanos = -1;
     private long bytesSent;
 
-    AccessLogRecorder(ForwardingContext context) {
+    /**
+     * @param request the exchange's request, or null when its request line could not be read
+     * @param startNanos when its head arrived ({@link System#nanoTime})
+     */
+    public AccessLogRecorder(ForwardingContext context, ClientStream client, HttpRequest request, long startNanos) {
         this.log = context.accessLog();
         this.route = context.route();
         this.service = context.service();
-    }
-
-    void connected(String client, ChannelPipeline pipeline) {
         this.client = client;
-        this.pipeline = pipeline;
+        this.request = request;
+        this.startNanos = startNanos;
     }
 
-    /**
-     * An exchange starts.
-     *
-     * @param req its request, or null when its request line could not be read
-     * @param startNanos when its head arrived ({@link System#nanoTime})
-     */
-    void started(HttpRequest req, long startNanos) {
-        this.request = req;
-        this.startNanos = startNanos;
-        this.attemptNanos = -1;
-        this.bytesSent = 0;
+    /** The request line could not be read: the line shows none (the decoder's stand-in is not the client's). */
+    void forgetRequest() {
+        request = null;
     }
 
     /** A backend is being tried (a pooled connection taken, or a connect begun). */
@@ -59,7 +47,7 @@ final class AccessLogRecorder {
     }
 
     /** Response body bytes went to the client. */
-    void sent(long bytes) {
+    public void sent(long bytes) {
         bytesSent += bytes;
     }
 
@@ -70,12 +58,12 @@ final class AccessLogRecorder {
      * @param bytesReceived the request body bytes read
      * @param retries further backends tried after the first
      */
-    void finished(int status, HostPort backend, long bytesReceived, int retries) {
+    public void finished(int status, HostPort backend, long bytesReceived, int retries) {
         long now = System.nanoTime();
         HttpRequest req = request;
         request = null;
         HttpHeaders h = req == null ? null : req.headers();
-        log.log(new AccessLogEntry(System.currentTimeMillis(), client,
+        log.log(new AccessLogEntry(System.currentTimeMillis(), client.clientAddress(),
                 req == null ? null : req.method().name(),
                 req == null ? null : req.uri(),
                 req == null ? null : req.protocolVersion().text(),
@@ -84,16 +72,6 @@ final class AccessLogRecorder {
                 backend == null || attemptNanos < 0 ? -1 : now - attemptNanos,
                 h == null ? null : h.get(HttpHeaderNames.REFERER),
                 h == null ? null : h.get(HttpHeaderNames.USER_AGENT),
-                route, service, backend, tls(), retries));
-    }
-
-    /** The TLS version of the connection, looked up once (the handshake is over when a request arrives). */
-    private String tls() {
-        if (!tlsKnown) {
-            tlsKnown = true;
-            SslHandler ssl = pipeline.get(SslHandler.class);
-            tls = ssl == null ? null : ssl.engine().getSession().getProtocol();
-        }
-        return tls;
+                route, service, backend, client.tlsProtocol(), retries));
     }
 }

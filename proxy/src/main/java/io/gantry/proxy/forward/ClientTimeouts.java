@@ -9,7 +9,7 @@ import java.time.Duration;
  * A client connection's two clocks, one of them running at a time. Between exchanges, the keep-alive
  * idle clock: the connection is closed when no request starts in time. Once a request's first byte has
  * arrived, the header clock (slowloris): when the head is not complete in time it fires
- * {@link #EXPIRED}, which {@link FrontendHandler} answers with 408. While an exchange runs neither
+ * {@link #EXPIRED}, which the HTTP/1.1 adapter answers with 408. While an exchange runs neither
  * runs; the backend's response timeout watches it. The frontend says when a head was decoded
  * ({@link #headReceived}) and when it waits for the next ({@link #awaitNextHead}).
  */
@@ -60,14 +60,14 @@ public final class ClientTimeouts extends ChannelInboundHandlerAdapter {
     }
 
     /** A whole head arrived: no clock runs until the exchange ends. */
-    void headReceived() {
+    public void headReceived() {
         waitingForHead = false;
         headStarted = false;
         deadline.stop();
     }
 
     /** The exchange ended: the idle clock runs until the next head's first byte. */
-    void awaitNextHead() {
+    public void awaitNextHead() {
         waitingForHead = true;
         headStarted = false;
         deadline.start(idleNanos);

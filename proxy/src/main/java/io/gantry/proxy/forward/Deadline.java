@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * ever started with, so a deadline can never fall before the pending wake-up), and runs the expiry
  * action once the deadline has passed. Owned by the connection's event loop.
  */
-final class Deadline implements Runnable {
+public final class Deadline implements Runnable {
 
     private final EventExecutor executor;
     private final long maxWakeupNanos;
@@ -24,14 +24,14 @@ final class Deadline implements Runnable {
      * @param shortestTimeoutNanos no {@link #start} is ever given less
      * @param onExpiry run on the event loop when a started deadline passes without being stopped
      */
-    Deadline(EventExecutor executor, long shortestTimeoutNanos, Runnable onExpiry) {
+    public Deadline(EventExecutor executor, long shortestTimeoutNanos, Runnable onExpiry) {
         this.executor = executor;
         this.maxWakeupNanos = shortestTimeoutNanos;
         this.onExpiry = onExpiry;
     }
 
     /** (Re)starts the clock: {@code timeoutNanos} from now, the expiry action runs unless stopped first. */
-    void start(long timeoutNanos) {
+    public void start(long timeoutNanos) {
         expiresAt = System.nanoTime() + timeoutNanos;
         running = true;
         if (wakeup == null) {
@@ -40,12 +40,12 @@ final class Deadline implements Runnable {
     }
 
     /** Stops the clock; a pending wake-up then finds nothing to do. */
-    void stop() {
+    public void stop() {
         running = false;
     }
 
     /** Stops the clock for good (the connection closed). */
-    void cancel() {
+    public void cancel() {
         running = false;
         if (wakeup != null) {
             wakeup.cancel(false);

@@ -5,7 +5,6 @@ import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.accesslog.AccessLog;
 import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.backend.BackendTlsContext;
-import io.gantry.proxy.backend.ConnectionPool;
 import io.gantry.proxy.backend.PassiveHealth;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
@@ -14,11 +13,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What every client connection's {@link FrontendHandler} shares: the settings, the live backends and
+ * What every client connection's exchanges share: the settings, the live backends and
  * their passive health, the request validator, the metrics, the TLS context backends are reached with,
  * and per event loop that loop's own connection pool.
  */
 public final class ForwardingContext {
+
+    /** Sent through a client pipeline to ask its connection to close once it is idle (graceful shutdown). */
+    public static final Object DRAIN = new Object();
 
     private final ProxyConfig config;
     private final BackendGroup backends;
@@ -27,7 +29,7 @@ public final class ForwardingContext {
     private final RequestValidator validator;
     private final PassiveHealth health;
     private final BackendTlsContext backendTls;
-    private final Map<EventLoop, ConnectionPool> pools = new ConcurrentHashMap<>();
+    private final Map<EventLoop, BackendConnections> connections = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private final String hsts;
     private final byte[] hstsLine;
@@ -67,12 +69,12 @@ public final class ForwardingContext {
     }
 
     /** The {@code Strict-Transport-Security} value for HTTPS responses, or null for none. */
-    String hsts() {
+    public String hsts() {
         return hsts;
     }
 
     /** The same as a header line (CRLF included), for response heads written as bytes. */
-    byte[] hstsLine() {
+    public byte[] hstsLine() {
         return hstsLine;
     }
 
@@ -122,7 +124,7 @@ public final class ForwardingContext {
     }
 
     /** Where finished requests are logged, or null without an access log. */
-    AccessLog accessLog() {
+    public AccessLog accessLog() {
         return accessLog;
     }
 
@@ -136,9 +138,9 @@ public final class ForwardingContext {
         return service;
     }
 
-    /** The pool owned by {@code loop}: only that loop's thread may use it. */
-    ConnectionPool pool(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> new ConnectionPool(backendBootstrap, l,
-                pool -> new BackendInitializer(config, pool, backendTls), config.maxIdlePerBackend(), metrics.pooledIdle()));
+    /** The backend connections owned by {@code loop}: only that loop's thread may use them. */
+    BackendConnections connections(EventLoop loop) {
+        return connections.computeIfAbsent(loop, l -> new BackendConnections(config, backendBootstrap, l, backendTls,
+                metrics.pooledIdle()));
     }
 }

@@ -53,7 +53,7 @@ public final class RequestValidator {
      */
     public Rejection check(HttpRequest request) {
         HttpHeaders h = request.headers();
-        if (request.protocolVersion().majorVersion() != 1) {
+        if (request.protocolVersion().majorVersion() != 1 && request.protocolVersion() != Exchange.HTTP_2) {
             return new Rejection(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, "Only HTTP/1.x is spoken here.", true);
         }
         if (!printable(request.uri())) {

@@ -1,12 +1,12 @@
 /**
- * The request path: {@link io.gantry.proxy.forward.FrontendHandler} takes each client request, picks a
- * backend, borrows a pooled connection on its own event loop and streams the request out;
- * {@link io.gantry.proxy.forward.BackendHandler} streams the response back. Bodies are never
- * aggregated: each side reads only while the other can take what it writes. Requests are decoded
- * (and validated, {@link io.gantry.proxy.forward.RequestValidator}) and
- * {@link io.gantry.proxy.forward.HeaderRewriter} writes their heads for the backend, hop-by-hop headers out
- * and X-Forwarded-* in;
- * responses are read from the backend's bytes by {@link io.gantry.proxy.forward.ResponseReader} and
- * passed on as they came, hop-by-hop lines left out.
+ * The request path, apart from the protocols it is spoken in. Each request is one
+ * {@link io.gantry.proxy.forward.Exchange}: it is validated ({@link io.gantry.proxy.forward.RequestValidator}),
+ * a backend is picked, and each try on a backend is one {@link io.gantry.proxy.forward.Attempt}; after a
+ * failure the {@link io.gantry.proxy.forward.RetryPolicy} says whether to go again. The client side of
+ * an exchange is a {@link io.gantry.proxy.forward.ClientStream}: an HTTP/1.1 connection
+ * ({@code h1.Http1Connection}) or an HTTP/2 stream ({@code h2}). Attempts are made by each event loop's
+ * {@link io.gantry.proxy.forward.BackendConnections} over the protocol the backend speaks. Bodies are
+ * never aggregated: each side reads only while the other can take what it writes.
+ * {@link io.gantry.proxy.forward.HopByHop} is the one table of the fields no hop passes on.
  */
 package io.gantry.proxy.forward;

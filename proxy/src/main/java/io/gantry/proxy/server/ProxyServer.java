@@ -3,7 +3,6 @@ package io.gantry.proxy.server;
 import io.gantry.common.HostPort;
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.forward.ForwardingContext;
-import io.gantry.proxy.forward.FrontendHandler;
 import io.gantry.proxy.tls.TlsTermination;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -65,7 +64,7 @@ public final class ProxyServer {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false) // FrontendHandler reads when it is ready
+                .childOption(ChannelOption.AUTO_READ, false) // the protocol adapter reads when it is ready
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer);
         Channel listener = b.bind(where.host(), where.port()).sync().channel();
@@ -86,7 +85,7 @@ public final class ProxyServer {
     private void tellConnectionsToDrain() throws InterruptedException {
         List<Future<?>> told = new ArrayList<>();
         for (Channel ch : connections) {
-            told.add(ch.eventLoop().submit(() -> ch.pipeline().fireUserEventTriggered(FrontendHandler.DRAIN)));
+            told.add(ch.eventLoop().submit(() -> ch.pipeline().fireUserEventTriggered(ForwardingContext.DRAIN)));
         }
         for (Future<?> f : told) {
             f.await(1, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package io.gantry.proxy.source;
 import io.gantry.common.BackendValue;
 import io.gantry.common.ServiceKeys;
 import io.gantry.proxy.backend.Backend;
+import io.gantry.proxy.backend.BackendProtocol;
 import io.gantry.proxy.backend.BackendSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,14 +26,16 @@ public final class BackendTable {
 
     /**
      * Sets {@code key} to the backend in {@code value}, or drops it when the value is not one. A backend
-     * whose address or TLS changed is a new backend (its pooled connections are not reused).
+     * whose address, TLS or protocol changed is a new backend (its pooled connections are not reused).
      */
     public void put(String key, String value) {
         try {
             BackendValue parsed = ServiceKeys.parseBackend(key, value);
             Backend previous = backends.get(key);
-            if (previous == null || !previous.address().equals(parsed.address()) || previous.tls() != parsed.tls()) {
-                backends.put(key, Backend.of(key, parsed.address(), parsed.tls()));
+            BackendProtocol protocol = BackendProtocol.named(parsed.protocol());
+            if (previous == null || !previous.address().equals(parsed.address()) || previous.tls() != parsed.tls()
+                    || previous.protocol() != protocol) {
+                backends.put(key, Backend.of(key, parsed.address(), parsed.tls(), protocol));
             }
             rejected.remove(key);
         } catch (IllegalArgumentException e) {

@@ -1,7 +1,6 @@
 package io.gantry.proxy.tls;
 
 import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -14,7 +13,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * Makes the server-side {@link SslContext} of one certificate, all alike: the configured protocols and
- * ciphers, ALPN offering {@code http/1.1}, a session cache, and OpenSSL (BoringSSL) where its native
+ * ciphers, ALPN offering {@code h2} and {@code http/1.1}, a session cache, and OpenSSL (BoringSSL) where its native
  * library loads, the JDK's TLS otherwise.
  */
 public final class ServerContexts {
@@ -77,7 +76,7 @@ public final class ServerContexts {
                             ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            List.of(ApplicationProtocolNames.HTTP_1_1)))
+                            settings.applicationProtocols()))
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new IllegalArgumentException(certificate.origin() + ": cannot serve it with --tls-protocols "

@@ -14,9 +14,19 @@ import java.util.Set;
  * @param etcdPrefix the etcd prefix whose keys hold JSON {@code {"cert": PEM, "key": PEM}}, or null
  * @param protocols the TLS versions offered, e.g. {@code TLSv1.2, TLSv1.3}
  * @param ciphers the cipher suites offered (IANA names, or OpenSSL's)
+ * @param applicationProtocols what ALPN offers, preferred first: {@code h2, http/1.1}, or {@code http/1.1} alone
  */
 public record TlsSettings(List<CertificateFiles> pairs, List<Path> dirs, String etcdPrefix, List<String> protocols,
-        List<String> ciphers) {
+        List<String> ciphers, List<String> applicationProtocols) {
+
+    /** HTTP/2 first, as browsers prefer it, and HTTP/1.1 for the clients that do not speak it. */
+    public static final List<String> DEFAULT_APPLICATION_PROTOCOLS = List.of("h2", "http/1.1");
+
+    /** Settings offering {@link #DEFAULT_APPLICATION_PROTOCOLS}. */
+    public TlsSettings(List<CertificateFiles> pairs, List<Path> dirs, String etcdPrefix, List<String> protocols,
+            List<String> ciphers) {
+        this(pairs, dirs, etcdPrefix, protocols, ciphers, DEFAULT_APPLICATION_PROTOCOLS);
+    }
 
     /** TLS 1.2 and 1.3: what Mozilla's "intermediate" configuration allows. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
@@ -48,6 +58,7 @@ public record TlsSettings(List<CertificateFiles> pairs, List<Path> dirs, String 
         dirs = List.copyOf(dirs);
         protocols = List.copyOf(protocols);
         ciphers = List.copyOf(ciphers);
+        applicationProtocols = List.copyOf(applicationProtocols);
         etcdPrefix = etcdPrefix == null ? null : ServiceKeys.normalizePrefix(etcdPrefix);
         if (pairs.isEmpty() && dirs.isEmpty() && etcdPrefix == null) {
             throw new IllegalArgumentException("--tls-listen needs certificates: give --tls-cert FILE --tls-key FILE, "

@@ -1,6 +1,10 @@
-package io.gantry.proxy.forward;
+package io.gantry.proxy.forward.h1;
 
+import io.gantry.proxy.forward.HopByHop;
+import io.gantry.proxy.forward.ResponseHead;
 import io.gantry.proxy.forward.ResponseHead.Framing;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -14,7 +18,8 @@ import java.util.List;
  * Reads a backend connection's responses straight from its bytes, where a decoder would build header
  * objects that an encoder then writes out again. For each response it passes on a {@link ResponseHead}
  * (the head's end-to-end lines, copied as sent), then the body as slices of what was read (chunked
- * framing included, unless the client needs it removed), then {@link #END}. It is strict about what it
+ * framing included, unless the client needs it removed, when its trailer fields come apart as
+ * {@link Trailers}), then {@link #END}. It is strict about what it
  * must understand to find a response's end (status line, header syntax, Content-Length,
  * Transfer-Encoding, chunk framing), so that the client, reading the same bytes, finds the same end; a
  * response it cannot frame fails as {@link Malformed}.
@@ -39,6 +44,10 @@ final class ResponseReader extends ByteToMessageDecoder {
     }
 
     private record Marker(String name) {
+    }
+
+    /** The trailer fields of a chunked body passed on without its framing; precedes {@link #END}. */
+    record Trailers(HttpHeaders fields) {
     }
 
     private enum State { IDLE, HEAD, LENGTH, CHUNK_SIZE, CHUNK_DATA, CHUNK_DATA_END, TRAILER, CLOSE, TUNNEL, BROKEN }
@@ -68,6 +77,7 @@ final class ResponseReader extends ByteToMessageDecoder {
     private boolean dechunk;
     private long remaining;
     private int trailerBytes;
+    private HttpHeaders trailers;
     private byte[] head = new byte[1024];
     private int headLength;
     private int[] lines = new int[3 * 32]; // per line of a head: start, end (terminator excluded), flags
@@ -87,6 +97,7 @@ final class ResponseReader extends ByteToMessageDecoder {
     void expect(boolean headRequest, boolean dechunk) {
         this.headRequest = headRequest;
         this.dechunk = dechunk;
+        this.trailers = null;
         if (state != State.BROKEN) { // a connection that sent a malformed response is never read again
             state = State.HEAD;
         }
@@ -196,27 +207,21 @@ final class ResponseReader extends ByteToMessageDecoder {
             if (!isText(b, vs, ve)) {
                 throw malformed("control character in a header value");
             }
+            drop(i, HopByHop.is(b, ls, colon));
             switch (colon - ls) {
-                case 2 -> drop(i, equalsIgnoreCase(b, ls, colon, "te"));
                 case 7 -> {
                     if (equalsIgnoreCase(b, ls, colon, "upgrade")) {
-                        drop(i, true);
                         upgrade = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
-                    } else {
-                        drop(i, equalsIgnoreCase(b, ls, colon, "trailer"));
                     }
                 }
                 case 10 -> {
                     if (equalsIgnoreCase(b, ls, colon, "connection")) {
-                        drop(i, true);
                         if (2 * connectionHeaders + 2 > connections.length) {
                             connections = Arrays.copyOf(connections, 2 * connections.length);
                         }
                         connections[2 * connectionHeaders] = vs;
                         connections[2 * connectionHeaders + 1] = ve;
                         connectionHeaders++;
-                    } else {
-                        drop(i, equalsIgnoreCase(b, ls, colon, "keep-alive"));
                     }
                 }
                 case 14 -> {
@@ -230,7 +235,6 @@ final class ResponseReader extends ByteToMessageDecoder {
                 }
                 case 17 -> {
                     if (equalsIgnoreCase(b, ls, colon, "transfer-encoding")) {
-                        drop(i, true);
                         transferEncoding = true;
                         int last = ve;
                         while (last > vs && b[last - 1] != ',') {
@@ -243,9 +247,6 @@ final class ResponseReader extends ByteToMessageDecoder {
                     }
                 }
                 default -> { }
-            }
-            if (colon - ls > 6 && equalsIgnoreCase(b, ls, ls + 6, "proxy-")) {
-                drop(i, true);
             }
         }
         int connectionFlags = connectionHeaders == 0 ? 0 : readConnection(b, count, connectionHeaders);
@@ -279,7 +280,7 @@ final class ResponseReader extends ByteToMessageDecoder {
             }
         }
         in.skipBytes(headLength);
-        out.add(new ResponseHead(status, keepAlive, framing, upgrade, kept));
+        out.add(new ResponseHead(status, keepAlive, framing, upgrade, kept, framing == Framing.CHUNKED && !dechunk));
 
         if (status == 101) {
             state = State.TUNNEL;
@@ -439,6 +440,9 @@ final class ResponseReader extends ByteToMessageDecoder {
                             throw malformed("trailers larger than " + maxHeadSize + " bytes");
                         }
                         finished = eol == r;
+                        if (dechunk && !finished) {
+                            keepTrailer(in, r, eol);
+                        }
                         in.readerIndex(eol + 2);
                     }
                 }
@@ -448,8 +452,40 @@ final class ResponseReader extends ByteToMessageDecoder {
             out.add(in.retainedSlice(passFrom, in.readerIndex() - passFrom));
         }
         if (finished) {
+            if (trailers != null) {
+                out.add(new Trailers(trailers));
+                trailers = null;
+            }
             end(in, out);
         }
+    }
+
+    /**
+     * Keeps a trailer line of a body passed on without its framing, for a client that takes trailer
+     * fields apart (HTTP/2); fields that frame or route a message are not trailers (RFC 9110 §6.5.1).
+     */
+    private void keepTrailer(ByteBuf in, int from, int to) {
+        if (!isText(in, from, to)) {
+            throw malformed("control character in a trailer line");
+        }
+        String line = in.toString(from, to - from, StandardCharsets.ISO_8859_1);
+        int colon = line.indexOf(':');
+        if (colon <= 0) {
+            throw malformed("bad trailer line");
+        }
+        String name = line.substring(0, colon);
+        for (int i = 0; i < name.length(); i++) {
+            if (!TOKEN[name.charAt(i) & 0xff]) {
+                throw malformed("bad trailer name");
+            }
+        }
+        if (HopByHop.is(name) || name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("host")) {
+            return;
+        }
+        if (trailers == null) {
+            trailers = new DefaultHttpHeaders(false);
+        }
+        trailers.add(name, line.substring(colon + 1).strip());
     }
 
     /** The index of the CR of the next CRLF, -1 when it has not arrived yet. */

@@ -1,4 +1,4 @@
-package io.gantry.proxy.forward;
+package io.gantry.proxy.forward.h1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -17,12 +17,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     private final Channel peer;
-    private final Runnable onClose;
-
-    /** @param onClose run once when this side closes (the frontend side keeps the connection count right) */
-    TunnelHandler(Channel peer, Runnable onClose) {
+    TunnelHandler(Channel peer) {
         this.peer = peer;
-        this.onClose = onClose;
     }
 
     @Override
@@ -52,7 +48,6 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        onClose.run();
         if (peer.isActive()) {
             peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }

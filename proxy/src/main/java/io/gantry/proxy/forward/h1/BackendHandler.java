@@ -1,6 +1,7 @@
-package io.gantry.proxy.forward;
+package io.gantry.proxy.forward.h1;
 
 import io.gantry.proxy.backend.ConnectionPool;
+import io.gantry.proxy.forward.Deadline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -9,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a backend connection: relays what the backend sends to the client connection
- * that currently uses it ({@link #attach}), and while the connection sits idle in the pool, closes it
+ * The last handler of a backend connection: relays what the backend sends to the
+ * attempt that currently uses it ({@link #attach}), and while the connection sits idle in the pool, closes it
  * when it expires or when the backend sends anything unasked. One clock runs: while lent, the response
  * timeout (restarted by every read); while pooled, the pool idle timeout.
  */
@@ -23,7 +24,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final long responseTimeoutNanos;
     private final long poolIdleNanos;
     private Deadline deadline;
-    private FrontendHandler owner;
+    private Http1Attempt owner;
 
     BackendHandler(ConnectionPool pool, ResponseReader reader, Duration responseTimeout, Duration poolIdleTimeout) {
         this.pool = pool;
@@ -38,13 +39,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Lends this connection to {@code frontend} for one exchange; the response timer starts now.
+     * Lends this connection to {@code attempt} for one exchange; the response timer starts now.
      *
      * @param headRequest the request is a HEAD (its response has no body)
      * @param dechunk the client reads HTTP/1.0, so a chunked body is passed on without its framing
      */
-    void attach(FrontendHandler frontend, boolean headRequest, boolean dechunk) {
-        owner = frontend;
+    void attach(Http1Attempt attempt, boolean headRequest, boolean dechunk) {
+        owner = attempt;
         reader.expect(headRequest, dechunk);
         deadline.start(responseTimeoutNanos);
     }
@@ -57,7 +58,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private void expired(ChannelHandlerContext ctx) {
         if (owner != null) {
-            owner.onBackendTimeout();
+            owner.onTimeout();
         } else {
             ctx.close();
         }
@@ -66,7 +67,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (owner != null) {
-            owner.onBackendRead(msg);
+            owner.onRead(msg);
         } else {
             // Nothing was asked: a stray response on an idle connection makes it unusable.
             ReferenceCountUtil.release(msg);
@@ -78,14 +79,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (owner != null) {
             deadline.start(responseTimeoutNanos); // the backend is not silent
-            owner.onBackendReadComplete();
+            owner.onReadComplete();
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (owner != null && ctx.channel().isWritable()) {
-            owner.onBackendWritable();
+            owner.onWritable();
         }
         ctx.fireChannelWritabilityChanged();
     }
@@ -93,10 +94,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         deadline.cancel();
-        FrontendHandler o = owner;
+        Http1Attempt o = owner;
         owner = null;
         if (o != null) {
-            o.onBackendClosed();
+            o.onClosed();
         } else {
             pool.remove(ctx.channel());
         }
@@ -110,7 +111,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (owner != null) {
-            owner.onBackendError(cause);
+            owner.onError(cause);
         } else {
             log.debug("idle backend connection {} failed: {}", ctx.channel(), cause.toString());
         }

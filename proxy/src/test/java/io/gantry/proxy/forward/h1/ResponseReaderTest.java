@@ -1,10 +1,11 @@
-package io.gantry.proxy.forward;
+package io.gantry.proxy.forward.h1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.proxy.forward.ResponseHead;
 import io.gantry.proxy.forward.ResponseHead.Framing;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

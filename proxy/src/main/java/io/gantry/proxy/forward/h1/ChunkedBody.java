@@ -1,10 +1,12 @@
-package io.gantry.proxy.forward;
+package io.gantry.proxy.forward.h1;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.Iterator;
@@ -25,27 +27,42 @@ final class ChunkedBody {
 
     /** Writes {@code piece} to {@code backend} as one chunk (nothing for an empty piece); it is released. */
     static void writeChunk(Channel backend, ByteBuf piece) {
+        writeChunk(backend, backend.alloc(), piece);
+    }
+
+    /** The same, written through {@code ctx} (a response to an HTTP/1.1 client, from an HTTP/2 backend). */
+    static void writeChunk(ChannelHandlerContext ctx, ByteBuf piece) {
+        writeChunk(ctx, ctx.alloc(), piece);
+    }
+
+    private static void writeChunk(ChannelOutboundInvoker out, ByteBufAllocator alloc, ByteBuf piece) {
         int size = piece.readableBytes();
         if (size == 0) {
             piece.release();
             return;
         }
-        ByteBuf head = backend.alloc().buffer(10);
+        ByteBuf head = alloc.buffer(10);
         ByteBufUtil.writeAscii(head, Integer.toHexString(size));
         head.writeShort(HeaderRewriter.CRLF);
-        backend.write(head, backend.voidPromise());
-        backend.write(piece, backend.voidPromise());
-        backend.write(CHUNK_END.duplicate(), backend.voidPromise());
+        out.write(head, out.voidPromise());
+        out.write(piece, out.voidPromise());
+        out.write(CHUNK_END.duplicate(), out.voidPromise());
     }
 
     /** The last chunk, with the trailer fields of {@code last} (it is not released). */
     static ByteBuf lastChunk(ByteBufAllocator alloc, LastHttpContent last) {
+        return lastChunk(alloc, last.trailingHeaders());
+    }
+
+    /** The last chunk, with {@code trailers} (null for none). */
+    static ByteBuf lastChunk(ByteBufAllocator alloc, HttpHeaders trailers) {
         ByteBuf out = alloc.buffer(5);
         out.writeByte('0').writeShort(HeaderRewriter.CRLF);
-        HttpHeaders trailers = last.trailingHeaders();
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = trailers.iteratorCharSequence(); it.hasNext(); ) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            HeaderRewriter.writeField(out, e.getKey(), e.getValue());
+        if (trailers != null) {
+            for (Iterator<Map.Entry<CharSequence, CharSequence>> it = trailers.iteratorCharSequence(); it.hasNext(); ) {
+                Map.Entry<CharSequence, CharSequence> e = it.next();
+                HeaderRewriter.writeField(out, e.getKey(), e.getValue());
+            }
         }
         return out.writeShort(HeaderRewriter.CRLF);
     }

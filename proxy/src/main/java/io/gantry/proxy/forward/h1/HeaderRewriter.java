@@ -1,5 +1,6 @@
-package io.gantry.proxy.forward;
+package io.gantry.proxy.forward.h1;
 
+import io.gantry.proxy.forward.HopByHop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -16,8 +17,7 @@ import java.util.Map;
 
 /**
  * Writes a decoded client request's head as the bytes a backend gets, rewritten in the same pass.
- * Hop-by-hop headers (Connection and the headers it names, Keep-Alive, TE, Trailer, Transfer-Encoding,
- * Upgrade, Proxy-*) describe one connection and are left out; the body is framed for the next hop
+ * Hop-by-hop headers ({@link HopByHop}, and the headers Connection names) describe one connection and are left out; the body is framed for the next hop
  * (chunked when its length is not known); the request goes out as HTTP/1.1, so backend connections can
  * be reused. X-Forwarded-For gains the client's address, X-Forwarded-Proto (http or https) and X-Forwarded-Host are set;
  * Host passes through. (Responses are not decoded: {@link ResponseReader} drops the same headers from
@@ -72,7 +72,7 @@ public final class HeaderRewriter {
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
-            if (isHopByHop(name) || (named != null && containsIgnoreCase(named, name))) {
+            if (HopByHop.is(name) || (named != null && containsIgnoreCase(named, name))) {
                 continue;
             }
             if (isForwarded(name)) {
@@ -115,24 +115,6 @@ public final class HeaderRewriter {
         out.writeShort(COLON_SPACE);
         ByteBufUtil.writeAscii(out, value);
         out.writeShort(CRLF);
-    }
-
-    /** Whether the client asks to switch protocols: an Upgrade header that Connection names. */
-    public static boolean upgradeRequested(HttpRequest request) {
-        HttpHeaders h = request.headers();
-        return h.contains(HttpHeaderNames.UPGRADE) && h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
-    }
-
-    private static boolean isHopByHop(CharSequence name) {
-        return switch (name.length()) {
-            case 2 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TE);
-            case 7 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRAILER)
-                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE);
-            case 10 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)
-                    || AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.KEEP_ALIVE);
-            case 17 -> AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING);
-            default -> name.length() > 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6);
-        };
     }
 
     /** The X-Forwarded-* headers the proxy writes itself. */

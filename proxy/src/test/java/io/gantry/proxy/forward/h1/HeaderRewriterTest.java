@@ -1,4 +1,4 @@
-package io.gantry.proxy.forward;
+package io.gantry.proxy.forward.h1;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

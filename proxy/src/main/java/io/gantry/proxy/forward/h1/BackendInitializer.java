@@ -1,4 +1,4 @@
-package io.gantry.proxy.forward;
+package io.gantry.proxy.forward.h1;
 
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.backend.Backend;
@@ -16,14 +16,14 @@ import io.netty.channel.ChannelInitializer;
  * handler that relays them to the client connection using this one and times a silent backend (response
  * timeout) and an idle pooled connection (pool idle timeout).
  */
-final class BackendInitializer extends ChannelInitializer<Channel> {
+public final class BackendInitializer extends ChannelInitializer<Channel> {
 
     private final ProxyConfig config;
     private final ConnectionPool pool;
     private final BackendTlsContext tls;
 
     /** @param tls the context TLS backends are reached with, or null when no backend can be a TLS one */
-    BackendInitializer(ProxyConfig config, ConnectionPool pool, BackendTlsContext tls) {
+    public BackendInitializer(ProxyConfig config, ConnectionPool pool, BackendTlsContext tls) {
         this.config = config;
         this.pool = pool;
         this.tls = tls;

@@ -1,0 +1,279 @@
+package io.gantry.proxy.forward.h2;
+
+import io.gantry.proxy.forward.ClientStream;
+import io.gantry.proxy.forward.Exchange;
+import io.gantry.proxy.forward.ForwardingContext;
+import io.gantry.proxy.forward.RequestValidator;
+import io.gantry.proxy.forward.ResponseHead;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One HTTP/2 stream from a client, as the client side of its one {@link Exchange}. It runs in the
+ * stream's child channel (Netty's {@code Http2MultiplexHandler}), on its connection's event loop. It
+ * reads a frame only when the exchange asks for more of the body, so HTTP/2 flow control holds the
+ * client back while the backend is slow, and a slow reader of one stream stalls no other. A failure
+ * resets this stream, never the connection.
+ */
+final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientStream {
+
+    private final ForwardingContext context;
+    private final Http2ClientConnection connection;
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    /** The request ended with its headers: its empty end is delivered on the first read. */
+    private boolean endOnFirstRead;
+    private boolean requestEnded;
+    /** The response needs no END_STREAM of its own: its headers carried it. */
+    private boolean responseEnded;
+    private boolean readRequested;
+
+    Http2Stream(ForwardingContext context, Http2ClientConnection connection) {
+        this.context = context;
+        this.connection = connection;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        requestRead(); // the request's headers
+        ctx.fireChannelActive();
+    }
+
+    private void requestRead() {
+        readRequested = true;
+        ctx.read();
+    }
+
+    /** A read() the stream's read cycle did not satisfy is spent when the cycle ends: ask again. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readRequested) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readRequested = false;
+        if (msg instanceof Http2HeadersFrame headers) {
+            if (exchange == null) {
+                onRequest(headers);
+            } else {
+                onRequestBody(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, Http2Messages.toTrailers(headers.headers())));
+            }
+        } else if (msg instanceof Http2DataFrame data) {
+            if (exchange == null) {
+                data.release();
+                return;
+            }
+            ByteBuf content = data.content();
+            onRequestBody(data.isEndStream() ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content));
+        } else if (msg instanceof Http2ResetFrame) {
+            ctx.close(); // the client cancelled the stream
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(Http2HeadersFrame frame) {
+        long start = System.nanoTime();
+        Http2Headers h = frame.headers();
+        String problem = Http2Messages.check(h);
+        HttpRequest request = Http2Messages.toRequest(problem == null ? h : fallback(h));
+        boolean hasBody = !frame.isEndStream();
+        boolean lengthKnown = request.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        exchange = new Exchange(context, this, request, hasBody && !lengthKnown, hasBody, start);
+        endOnFirstRead = !hasBody;
+        if (problem != null) {
+            exchange.refuse(new RequestValidator.Rejection(HttpResponseStatus.BAD_REQUEST, problem, false));
+        } else {
+            exchange.start();
+        }
+    }
+
+    /** Stand-ins for missing pseudo-headers, so that a refused request still logs as a request. */
+    private static Http2Headers fallback(Http2Headers h) {
+        Http2Headers copy = new io.netty.handler.codec.http2.DefaultHttp2Headers(false);
+        copy.method(h.method() != null ? h.method() : "GET");
+        copy.path(h.path() != null && h.path().length() > 0 ? h.path() : "/");
+        if (h.authority() != null) {
+            copy.authority(h.authority());
+        }
+        return copy;
+    }
+
+    private void onRequestBody(HttpContent content) {
+        if (content instanceof LastHttpContent) {
+            requestEnded = true;
+        }
+        exchange.onRequestBody(content);
+    }
+
+    // --- ClientStream -----------------------------------------------------------------------------
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public String clientAddress() {
+        return connection.clientAddress();
+    }
+
+    @Override
+    public boolean secure() {
+        return connection.secure();
+    }
+
+    @Override
+    public String tlsProtocol() {
+        return connection.tlsProtocol();
+    }
+
+    @Override
+    public boolean takesChunkFraming() {
+        return false;
+    }
+
+    @Override
+    public boolean canUpgrade() {
+        return false;
+    }
+
+    @Override
+    public void readRequestBody() {
+        if (endOnFirstRead) {
+            endOnFirstRead = false;
+            requestEnded = true;
+            exchange.onRequestBody(LastHttpContent.EMPTY_LAST_CONTENT);
+        } else {
+            requestRead();
+        }
+    }
+
+    @Override
+    public void writeHead(Exchange e, ResponseHead head) {
+        boolean noBody = head.framing() == ResponseHead.Framing.NONE && !head.informational();
+        Http2Headers headers = Http2Messages.responseHeaders(head, secure() ? context.hsts() : null);
+        head.release();
+        ctx.write(new DefaultHttp2HeadersFrame(headers, noBody));
+        responseEnded = noBody;
+        if (head.informational()) {
+            ctx.flush();
+        }
+    }
+
+    @Override
+    public void writeBody(ByteBuf piece) {
+        if (piece.isReadable()) {
+            ctx.write(new DefaultHttp2DataFrame(piece, false));
+        } else {
+            piece.release();
+        }
+    }
+
+    @Override
+    public void writeEnd(Exchange e, HttpHeaders trailers) {
+        exchange = null;
+        if (!responseEnded) {
+            ctx.write(trailers != null && !trailers.isEmpty()
+                    ? new DefaultHttp2HeadersFrame(Http2Messages.trailers(trailers), true)
+                    : new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
+        }
+        ctx.flush();
+        stopRequestIfUnread();
+    }
+
+    @Override
+    public void respond(Exchange e, FullHttpResponse response, boolean close) {
+        exchange = null;
+        boolean hasBody = response.content().isReadable();
+        ctx.write(new DefaultHttp2HeadersFrame(Http2Messages.responseHeaders(response), !hasBody));
+        if (hasBody) {
+            ctx.write(new DefaultHttp2DataFrame(response.content().retain(), true));
+        }
+        response.release();
+        ctx.flush();
+        stopRequestIfUnread();
+    }
+
+    /** RFC 9113 §8.1: a complete response to a request still arriving may stop it with NO_ERROR. */
+    private void stopRequestIfUnread() {
+        if (!requestEnded && !endOnFirstRead) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+        }
+    }
+
+    @Override
+    public void cutOff(Exchange e) {
+        exchange = null;
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
+        ctx.close();
+    }
+
+    @Override
+    public boolean startTunnel(Exchange e, ResponseHead head, Channel backend) {
+        backend.close(); // never asked for: an HTTP/2 request cannot upgrade
+        return false;
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && exchange != null) {
+            exchange.onClientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientGone(); // reset by the client, or the connection went
+            exchange = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a stream error: Netty resets the stream; the exchange ends in channelInactive
+    }
+}
