@@ -18,6 +18,7 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -44,7 +45,7 @@ public final class Http2Attempt extends Attempt {
     private Deadline deadline;
     private boolean requestEnded;
     private boolean responseStarted;
-    /** The backend refused the stream unprocessed (REFUSED_STREAM): nothing was sent, whatever was written. */
+    /** The backend did not process the stream (REFUSED_STREAM, or past its GOAWAY): nothing was sent, whatever was written. */
     private boolean refused;
 
     Http2Attempt(Exchange exchange, Backend backend, Http2Upstreams upstreams, boolean newConnectionOnly, Duration responseTimeout) {
@@ -64,18 +65,18 @@ public final class Http2Attempt extends Attempt {
     /** The connection is up: this attempt's stream is opened on it. */
     void openStream(Channel parent) {
         if (released()) {
-            upstream.streamClosed();
+            upstream.opened(); // never will be
             return;
         }
         new Http2StreamChannelBootstrap(parent).handler(new StreamEvents()).open().addListener(f -> {
             if (!f.isSuccess()) {
-                upstream.streamClosed();
+                upstream.opened();
                 exchange.attemptFailed(this, f.cause());
                 return;
             }
             Http2StreamChannel ch = (Http2StreamChannel) f.getNow();
-            ch.closeFuture().addListener(c -> upstream.streamClosed());
             if (released()) {
+                upstream.opened();
                 ch.close();
                 return;
             }
@@ -83,6 +84,15 @@ public final class Http2Attempt extends Attempt {
             deadline = new Deadline(ch.eventLoop(), responseTimeoutNanos, () -> exchange.onBackendTimeout(this));
             exchange.attemptReady(this);
         });
+    }
+
+    /**
+     * The backend never processed this stream: like a pooled HTTP/1.1 connection the backend had closed,
+     * not its fault and not a try, so the retry policy sends it again on a new connection.
+     */
+    private void unprocessed() {
+        refused = true;
+        reused(true);
     }
 
     /** The connection could not be made. */
@@ -95,6 +105,7 @@ public final class Http2Attempt extends Attempt {
         boolean end = !exchange.requestHasBody();
         Http2Headers headers = Http2Messages.requestHeaders(exchange, backend);
         headWrite = stream.write(new DefaultHttp2HeadersFrame(headers, end));
+        headWrite.addListener(f -> upstream.opened()); // the codec counts the stream from now
         requestEnded = end;
         deadline.start(responseTimeoutNanos);
     }
@@ -164,6 +175,9 @@ public final class Http2Attempt extends Attempt {
             deadline.cancel();
         }
         if (stream != null) {
+            if (headWrite == null) {
+                upstream.opened(); // given a stream, but released before its HEADERS: it never will be
+            }
             stream.close(); // resets the stream (CANCEL) unless both sides ended it
         }
     }
@@ -194,11 +208,25 @@ public final class Http2Attempt extends Attempt {
                 if (data.isEndStream()) {
                     exchange.onResponseEnd(Http2Attempt.this, null, true);
                 }
-            } else if (msg instanceof Http2ResetFrame reset) {
-                refused = reset.errorCode() == Http2Error.REFUSED_STREAM.code();
-                exchange.attemptFailed(Http2Attempt.this, "stream reset by backend (" + Http2Error.valueOf(reset.errorCode()) + ")");
             } else {
                 ReferenceCountUtil.release(msg);
+            }
+        }
+
+        /** RST_STREAM and GOAWAY come as events (they are not flow controlled), before the stream closes. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof Http2ResetFrame reset) {
+                if (reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
+                    unprocessed();
+                }
+                exchange.attemptFailed(Http2Attempt.this, "stream reset by backend (" + Http2Error.valueOf(reset.errorCode()) + ")");
+            } else if (evt instanceof Http2GoAwayFrame goAway) {
+                goAway.release();
+                unprocessed(); // past the GOAWAY's last stream: the backend never saw it (RFC 9113 §6.8)
+                exchange.attemptFailed(Http2Attempt.this, "backend went away (GOAWAY) before it took the stream");
+            } else {
+                ReferenceCountUtil.release(evt);
             }
         }
 

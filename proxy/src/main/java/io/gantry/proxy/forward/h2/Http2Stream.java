@@ -27,7 +27,6 @@ import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -95,8 +94,6 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
             }
             ByteBuf content = data.content();
             onRequestBody(data.isEndStream() ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content));
-        } else if (msg instanceof Http2ResetFrame) {
-            ctx.close(); // the client cancelled the stream
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -261,6 +258,12 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
             exchange.onClientWritable();
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /** A client's RST_STREAM comes as an event; the stream's channel closes right after (channelInactive). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ReferenceCountUtil.release(evt);
     }
 
     @Override

@@ -10,11 +10,13 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -26,8 +28,10 @@ import javax.net.ssl.SSLException;
 
 /**
  * One multiplexed HTTP/2 connection to one backend, on one event loop. Attempts that come while it
- * connects wait for it; once it is up each gets a stream. After the backend's GOAWAY it takes no new
- * stream and closes when its last one ends; idle with no stream for the pool idle timeout, it closes.
+ * connects, and those past the backend's SETTINGS_MAX_CONCURRENT_STREAMS, wait for it in order; it is
+ * up once the backend's first SETTINGS arrived, so no stream is opened past the limit. After the
+ * backend's GOAWAY it takes no new stream (those waiting go to a new connection) and closes when its
+ * last one ends; idle with no stream for the pool idle timeout, it closes.
  */
 final class Http2Upstream {
 
@@ -42,8 +46,11 @@ final class Http2Upstream {
     private Channel parent;
     private Http2FrameCodec codec;
     private final List<Http2Attempt> waiting = new ArrayList<>();
-    /** Streams given out and not yet closed, counting those still being opened. */
-    private int streams;
+    /**
+     * Streams given out whose HEADERS have not been written yet: the codec counts a stream as active
+     * only from then, so these are counted here against the backend's limit.
+     */
+    private int opening;
 
     Http2Upstream(Http2Upstreams owner, Backend backend) {
         this.owner = owner;
@@ -60,15 +67,18 @@ final class Http2Upstream {
     }
 
     boolean hasRoom() {
-        if (state == State.CONNECTING) {
-            return streams < ASSUMED_MAX_STREAMS;
-        }
-        return state == State.READY && streams < maxStreams();
+        // The codec knows of a GOAWAY before this connection's handler does: its streams hear of it first.
+        return (state == State.CONNECTING || state == State.READY) && !codec.connection().goAwayReceived()
+                && streams() + waiting.size() < maxStreams();
+    }
+
+    /** Streams active on the connection or about to be. */
+    private int streams() {
+        return codec.connection().local().numActiveStreams() + opening;
     }
 
     private int maxStreams() {
-        int max = codec.connection().local().maxActiveStreams();
-        return max <= 0 ? ASSUMED_MAX_STREAMS : max;
+        return state == State.READY ? codec.connection().local().maxActiveStreams() : ASSUMED_MAX_STREAMS;
     }
 
     void connect(Bootstrap template, ProxyConfig config, BackendTlsContext tls) {
@@ -93,38 +103,57 @@ final class Http2Upstream {
                         .addLast("connection", new ConnectionEvents());
             }
         });
+        codec.connection().addListener(new Http2ConnectionAdapter() {
+            @Override
+            public void onStreamClosed(io.netty.handler.codec.http2.Http2Stream stream) {
+                parent.eventLoop().execute(Http2Upstream.this::streamClosed); // not from inside the codec
+            }
+        });
         ChannelFuture tcp = b.connect(backend.socketAddress());
         parent = tcp.channel();
         (backend.tls() ? ConnectionPool.whenHandshaken(tcp, backend) : tcp).addListener(f -> {
             if (f.isSuccess() && backend.tls() && !"h2".equals(parent.pipeline().get(SslHandler.class).applicationProtocol())) {
                 parent.close();
                 failWaiting(new SSLException(backend.address() + " did not agree to h2 in its TLS handshake (ALPN)"));
-            } else if (f.isSuccess()) {
-                state = State.READY;
-                List<Http2Attempt> ready = new ArrayList<>(waiting);
-                waiting.clear();
-                ready.forEach(a -> a.openStream(parent));
-            } else {
+            } else if (!f.isSuccess()) {
                 failWaiting(f.cause());
             }
         });
         parent.closeFuture().addListener(f -> closed());
     }
 
-    /** Gives {@code a} a stream, now or once connected. */
+    /** Gives {@code a} a stream, now or once there is room. */
     void open(Http2Attempt a) {
-        streams++;
-        if (state == State.READY) {
+        if (state == State.READY && streams() < maxStreams()) {
+            opening++;
             a.openStream(parent);
         } else {
             waiting.add(a);
         }
     }
 
-    /** A stream this connection gave out closed. */
-    void streamClosed() {
-        streams--;
-        if (state == State.GOING_AWAY && streams == 0) {
+    /** Opens streams for those waiting, as far as the backend's limit allows. */
+    private void openWaiting() {
+        while (!waiting.isEmpty() && state == State.READY && streams() < maxStreams()) {
+            opening++;
+            waiting.remove(0).openStream(parent);
+        }
+    }
+
+    /** A stream given out is active now (its HEADERS were written), or will never be. */
+    void opened() {
+        opening--;
+        closeIfDone();
+    }
+
+    /** A stream ended: room for one waiting. */
+    private void streamClosed() {
+        openWaiting();
+        closeIfDone();
+    }
+
+    private void closeIfDone() {
+        if (state == State.GOING_AWAY && streams() == 0) {
             parent.close();
         }
     }
@@ -147,19 +176,23 @@ final class Http2Upstream {
     private final class ConnectionEvents extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Http2GoAwayFrame && state != State.CLOSED) {
-                state = State.GOING_AWAY; // new streams go to a new connection; these finish here
+            if (msg instanceof Http2SettingsFrame && state == State.CONNECTING) {
+                state = State.READY; // the backend's limits are known now
+                openWaiting();
+            } else if (msg instanceof Http2GoAwayFrame && state != State.CLOSED) {
+                state = State.GOING_AWAY; // the streams open finish here; the others go to a new connection
                 owner.closed(Http2Upstream.this);
-                if (streams == 0) {
-                    ctx.close();
-                }
+                List<Http2Attempt> moved = new ArrayList<>(waiting);
+                waiting.clear();
+                moved.forEach(a -> owner.connectionFor(backend, false).open(a));
+                closeIfDone();
             }
             ReferenceCountUtil.release(msg);
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof IdleStateEvent && streams == 0) {
+            if (evt instanceof IdleStateEvent && streams() == 0) {
                 ctx.close();
                 return;
             }
