@@ -113,6 +113,7 @@ class DemoIT {
         assertTrue(net.serverCertificates().stream().allMatch(certificate::equals),
                 "every TLS connection presented the demo's certificate: " + net.serverCertificates());
         assertTrue(net.tlsVersions().stream().allMatch(v -> v.equals("TLS 1.3") || v.equals("TLS 1.2")), net.tlsVersions().toString());
+        assertTrue(net.alpnProtocols().stream().allMatch("h2"::equals), "Chromium speaks HTTP/2 to the proxy: " + net.alpnProtocols());
         assertTrue(net.connectedTo().stream().allMatch(a -> a.startsWith("127.0.0.1:")), "connections: " + net.connectedTo());
         return load.dom();
     }
@@ -137,10 +138,13 @@ class DemoIT {
         Chromium browser = new Chromium(dir);
         String page = browser.dom(started.http());
         assertTrue(page.contains("Hello from nginx@") && page.contains("<b>http</b>"), page);
+        assertTrue(page.contains("<b id=\"protocol\">http/1.1</b>"), page);
 
         // The page shows the X-Forwarded-Proto the backend got: the proxy says it was reached over https.
         String secure = httpsPage(browser.trusting(started.certificate()), started);
         assertTrue(secure.contains("Hello from nginx@") && secure.contains("<b>https</b>"), secure);
+        // What the page's script read from performance.getEntriesByType('navigation')[0].nextHopProtocol.
+        assertTrue(secure.contains("<b id=\"protocol\">h2</b>"), secure);
         AssertionError untrusted = assertThrows(AssertionError.class, () -> browser.dom(started.https()),
                 "a browser that does not trust the demo's certificate gets no page");
         assertTrue(untrusted.getMessage().contains("ERR_CERT_AUTHORITY_INVALID"), untrusted.getMessage());

@@ -11,9 +11,10 @@ import java.util.List;
 /**
  * What one Chromium run's net log ({@code --log-net-log}) says about the network: the pages it
  * loaded, the addresses it opened TCP connections to, and for each TLS connection the protocol
- * version and the certificate the server presented (the leaf, as received, before any verification).
+ * version, the application protocol ALPN agreed ({@code h2}, {@code http/1.1}) and the certificate the
+ * server presented (the leaf, as received, before any verification).
  */
-record NetLog(List<String> pages, List<String> connectedTo, List<String> tlsVersions,
+record NetLog(List<String> pages, List<String> connectedTo, List<String> tlsVersions, List<String> alpnProtocols,
         List<X509Certificate> serverCertificates) {
 
     static NetLog read(Path file) throws Exception {
@@ -32,6 +33,7 @@ record NetLog(List<String> pages, List<String> connectedTo, List<String> tlsVers
         List<String> pages = new ArrayList<>();
         List<String> connectedTo = new ArrayList<>();
         List<String> versions = new ArrayList<>();
+        List<String> alpn = new ArrayList<>();
         List<X509Certificate> certs = new ArrayList<>();
         for (JsonNode event : root.path("events")) {
             int type = event.path("type").asInt();
@@ -42,10 +44,12 @@ record NetLog(List<String> pages, List<String> connectedTo, List<String> tlsVers
                 connectedTo.add(params.path("remote_address").asText());
             } else if (type == sslConnect && params.has("version")) {
                 versions.add(params.path("version").asText());
+                alpn.add(params.path("next_proto").asText("none"));
             } else if (type == certificates && params.path("certificates").size() > 0) {
                 certs.add(Chromium.certificate(params.path("certificates").get(0).asText()));
             }
         }
-        return new NetLog(List.copyOf(pages), List.copyOf(connectedTo), List.copyOf(versions), List.copyOf(certs));
+        return new NetLog(List.copyOf(pages), List.copyOf(connectedTo), List.copyOf(versions), List.copyOf(alpn),
+                List.copyOf(certs));
     }
 }
