@@ -18,6 +18,8 @@ public final class ProxyMetrics {
     private final LongAdder connectionsRefused = new LongAdder();
     private final LongAdder certificatesRefused = new LongAdder();
     private final LongAdder accessLogDropped = new LongAdder();
+    private final LongAdder http2Connections = new LongAdder();
+    private final LongAdder http2Streams = new LongAdder();
     private volatile String sourceState = "starting";
     /** TLS handshakes on the HTTPS listener by result. */
     public static final List<String> TLS_RESULTS = List.of("ok", "failed", "timeout", "plaintext");
@@ -34,6 +36,24 @@ public final class ProxyMetrics {
     public void response(int status) {
         int cls = status / 100;
         responsesByClass[cls >= 1 && cls <= 5 ? cls : 0].increment();
+    }
+
+    /** Counts a client connection that speaks HTTP/2 (ALPN h2, or prior knowledge with --h2c). */
+    public void http2Connection() {
+        http2Connections.increment();
+    }
+
+    /** Counts a request stream an HTTP/2 client opened. */
+    public void http2Stream() {
+        http2Streams.increment();
+    }
+
+    public long http2Connections() {
+        return http2Connections.sum();
+    }
+
+    public long http2Streams() {
+        return http2Streams.sum();
     }
 
     /** Counts a failed attempt to use a backend (connect failure, reset, timeout). */

@@ -72,7 +72,8 @@ class Http2IT {
                         .tlsListen(new HostPort("127.0.0.1", 0))
                         .tls(new TlsSettings(List.of(new CertificateFiles(cert, key)), List.of(), null,
                                 TlsSettings.DEFAULT_PROTOCOLS, TlsSettings.DEFAULT_CIPHERS))
-                        .backends(List.of(HostPort.parse(backend.address()))).build())) {
+                        .backends(List.of(HostPort.parse(backend.address())))
+                        .accessLog(dir.resolve("access.log").toString()).build())) {
             int port = proxy.tlsAddress().getPort();
             Commands.Result r = run(Duration.ofSeconds(20), "curl", "-s", "--http2", "--cacert", ca.toString(),
                     "--resolve", "localhost:" + port + ":127.0.0.1", "-H", "Cookie: a=1", "-H", "Cookie: b=2",
@@ -85,6 +86,16 @@ class Http2IT {
             assertTrue(request.contains("\r\nX-Forwarded-Proto: https\r\n"), request);
             assertFalse(request.toLowerCase().contains("x-http2"), "no internal headers:\n" + request);
             assertFalse(request.contains("\r\n:"), "no pseudo-headers:\n" + request);
+            Poll.until(Duration.ofSeconds(5), "the access log line", () -> read(dir.resolve("access.log"))
+                    .contains("\"GET /page?q=1 HTTP/2.0\" 200 3 \"-\" \"curl/"));
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -114,6 +125,10 @@ class Http2IT {
             Commands.Result r = run(Duration.ofSeconds(60), "h2load", "-n", "2000", "-c", "1", "-m", "100", url(proxy, "/"));
             assertTrue(r.output().contains("2000 succeeded, 0 failed"), r.output());
             assertTrue(r.output().contains("2000 2xx"), r.output());
+            String metrics = run(Duration.ofSeconds(10), "curl", "-s", "http://127.0.0.1:" + proxy.adminAddress().getPort()
+                    + "/metrics").output();
+            assertTrue(metrics.contains("\ngantry_http2_connections_total 1\n"), metrics);
+            assertTrue(metrics.contains("\ngantry_http2_streams_total 2000\n"), metrics);
         }
     }
 

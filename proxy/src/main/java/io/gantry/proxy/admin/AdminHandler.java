@@ -136,6 +136,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 metrics.backendErrors());
         metric(out, "gantry_connections_active", "gauge", "Open client connections.", metrics.connectionsActive());
         metric(out, "gantry_connections_total", "counter", "Client connections accepted.", metrics.connectionsOpened());
+        metric(out, "gantry_http2_connections_total", "counter", "Client connections that spoke HTTP/2.", metrics.http2Connections());
+        metric(out, "gantry_http2_streams_total", "counter", "Request streams HTTP/2 clients opened.", metrics.http2Streams());
         metric(out, "gantry_pool_idle_connections", "gauge", "Idle keep-alive connections to backends, all pools.",
                 metrics.pooledIdleConnections());
         metric(out, "gantry_access_log_dropped_total", "counter",

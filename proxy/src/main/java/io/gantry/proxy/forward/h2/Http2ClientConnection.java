@@ -61,6 +61,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         // HTTP/2 flow control bounds what each stream may send; the connection reads all the time, so
         // that control frames (SETTINGS, PING, WINDOW_UPDATE, RST_STREAM) are never stuck behind a body.
         ctx.channel().config().setAutoRead(true);
+        context.metrics().http2Connection();
         if (context.draining()) {
             ctx.close();
         }

@@ -101,6 +101,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
 
     private void onRequest(Http2HeadersFrame frame) {
         long start = System.nanoTime();
+        context.metrics().http2Stream();
         Http2Headers h = frame.headers();
         String problem = Http2Messages.check(h);
         HttpRequest request = Http2Messages.toRequest(problem == null ? h : fallback(h));
