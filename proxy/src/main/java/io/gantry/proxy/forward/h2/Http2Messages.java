@@ -45,7 +45,8 @@ final class Http2Messages {
         if (h.method() == null) {
             return "The request has no :method.";
         }
-        if (h.path() == null || h.path().length() == 0) {
+        boolean connect = HttpMethod.CONNECT.asciiName().contentEquals(h.method());
+        if (!connect && (h.path() == null || h.path().length() == 0)) {
             return "The request has no :path.";
         }
         if (h.authority() == null && !h.contains(HttpHeaderNames.HOST)) {
@@ -80,7 +81,9 @@ final class Http2Messages {
         if (cookies != null) {
             headers.add(HttpHeaderNames.COOKIE, cookies.toString());
         }
-        return new DefaultHttpRequest(Exchange.HTTP_2, HttpMethod.valueOf(h.method().toString()), h.path().toString(), headers);
+        // CONNECT has no :path (RFC 9113 §8.5): its target is the authority, and the validator refuses it.
+        CharSequence target = h.path() != null ? h.path() : authority;
+        return new DefaultHttpRequest(Exchange.HTTP_2, HttpMethod.valueOf(h.method().toString()), String.valueOf(target), headers);
     }
 
     /** Request trailer fields, pseudo-headers left out. */
