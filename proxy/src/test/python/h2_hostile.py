@@ -457,7 +457,7 @@ def flood(conn, frames, batch, count, seconds, sync=None):
             acks = conn.ping_acks
             if not conn.send(frames(sent, n) + frame(PING, 0, 0, sent.to_bytes(8, "big")), timeout=2.0):
                 break
-            conn.wait(lambda: conn.ping_acks > acks, 1.0)
+            conn.wait(lambda: conn.ping_acks > acks or ended(), 1.0)
         elif not conn.send(frames(sent, n), timeout=2.0, read=sync is not None):
             break
         elif sync == "pause":
