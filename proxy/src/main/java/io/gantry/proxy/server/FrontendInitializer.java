@@ -106,6 +106,8 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
                         .maxHeaderListSize(h2.maxHeaderListSize()))
                 .validateHeaders(true)
                 .decoderEnforceMaxRstFramesPerWindow(h2.maxResetsPerWindow(), h2.resetWindowSeconds())
+                // The resets a client makes the proxy send count as well (MadeYouReset, CVE-2025-8671).
+                .encoderEnforceMaxRstFramesPerWindow(h2.maxResetsPerWindow(), h2.resetWindowSeconds())
                 .gracefulShutdownTimeoutMillis(config.shutdownTimeout().toMillis())
                 .build();
         Http2ClientConnection connection = new Http2ClientConnection(context, codec, secure);

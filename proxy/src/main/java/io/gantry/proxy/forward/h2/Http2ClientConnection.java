@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flow.FlowControlHandler;
@@ -99,9 +100,16 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(evt);
     }
 
+    /**
+     * A protocol error is the codec's to answer: it reports it here first, then sends GOAWAY with the
+     * error's code (PROTOCOL_ERROR, ENHANCE_YOUR_CALM, ...) and closes; closing here first would send
+     * a graceful GOAWAY(NO_ERROR) instead. Anything else (an I/O error) closes the connection.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("HTTP/2 client connection {} failed: {}", ctx.channel(), cause.toString());
-        ctx.close();
+        if (!(cause instanceof Http2Exception)) {
+            ctx.close();
+        }
     }
 }

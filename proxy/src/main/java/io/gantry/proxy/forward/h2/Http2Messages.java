@@ -20,6 +20,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,15 +41,46 @@ final class Http2Messages {
     private Http2Messages() {
     }
 
-    /** Why an HTTP/2 request cannot be forwarded, or null when it can. */
-    static String check(Http2Headers h) {
+    /**
+     * Whether a request's header section is malformed (RFC 9113 §8.1.1, §8.3.1) where the codec lets it
+     * through: without :method, without :scheme or :path (other than CONNECT), a :path with a space or a
+     * control character, or a content-length that is not one decimal number.
+     */
+    static boolean malformed(Http2Headers h) {
         if (h.method() == null) {
-            return "The request has no :method.";
+            return true;
         }
-        boolean connect = HttpMethod.CONNECT.asciiName().contentEquals(h.method());
-        if (!connect && (h.path() == null || h.path().length() == 0)) {
-            return "The request has no :path.";
+        if (!HttpMethod.CONNECT.asciiName().contentEquals(h.method())) {
+            CharSequence path = h.path();
+            if (h.scheme() == null || path == null || path.length() == 0) {
+                return true;
+            }
+            for (int i = 0; i < path.length(); i++) {
+                if (path.charAt(i) <= ' ' || path.charAt(i) == 127) {
+                    return true;
+                }
+            }
         }
+        List<CharSequence> lengths = h.getAll(HttpHeaderNames.CONTENT_LENGTH);
+        if (lengths.size() > 1) {
+            return true;
+        }
+        if (lengths.size() == 1) {
+            CharSequence n = lengths.get(0);
+            if (n.length() == 0 || n.length() > 18) {
+                return true;
+            }
+            for (int i = 0; i < n.length(); i++) {
+                if (n.charAt(i) < '0' || n.charAt(i) > '9') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Why a well-formed HTTP/2 request cannot be forwarded, or null when it can. */
+    static String check(Http2Headers h) {
         if (h.authority() == null && !h.contains(HttpHeaderNames.HOST)) {
             return "The request has neither :authority nor Host.";
         }

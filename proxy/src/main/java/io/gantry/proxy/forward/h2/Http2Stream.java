@@ -25,6 +25,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -103,8 +104,14 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         long start = System.nanoTime();
         context.metrics().http2Stream();
         Http2Headers h = frame.headers();
+        if (Http2Messages.malformed(h)) {
+            // RFC 9113 §8.1.1: a malformed request is a stream error of type PROTOCOL_ERROR.
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+            ctx.close();
+            return;
+        }
         String problem = Http2Messages.check(h);
-        HttpRequest request = Http2Messages.toRequest(problem == null ? h : fallback(h));
+        HttpRequest request = Http2Messages.toRequest(h);
         boolean hasBody = !frame.isEndStream();
         boolean lengthKnown = request.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
         exchange = new Exchange(context, this, request, hasBody && !lengthKnown, hasBody, start);
@@ -114,17 +121,6 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         } else {
             exchange.start();
         }
-    }
-
-    /** Stand-ins for missing pseudo-headers, so that a refused request still logs as a request. */
-    private static Http2Headers fallback(Http2Headers h) {
-        Http2Headers copy = new io.netty.handler.codec.http2.DefaultHttp2Headers(false);
-        copy.method(h.method() != null ? h.method() : "GET");
-        copy.path(h.path() != null && h.path().length() > 0 ? h.path() : "/");
-        if (h.authority() != null) {
-            copy.authority(h.authority());
-        }
-        return copy;
     }
 
     private void onRequestBody(HttpContent content) {
@@ -276,8 +272,15 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         ctx.fireChannelInactive();
     }
 
+    /**
+     * A stream error (a Content-Length the DATA contradicts, a bad WINDOW_UPDATE): the multiplexer
+     * resets the stream with the error's code right after this, and the exchange ends in
+     * channelInactive; closing here first would reset it with CANCEL instead.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close(); // a stream error: Netty resets the stream; the exchange ends in channelInactive
+        if (!(cause instanceof Http2Exception)) {
+            ctx.close();
+        }
     }
 }
