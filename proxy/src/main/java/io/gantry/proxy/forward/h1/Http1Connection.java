@@ -6,6 +6,7 @@ import io.gantry.proxy.forward.ClientStream;
 import io.gantry.proxy.forward.ClientTimeouts;
 import io.gantry.proxy.forward.ErrorPages;
 import io.gantry.proxy.forward.Exchange;
+import io.gantry.proxy.forward.PacedReads;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.proxy.forward.RequestValidator;
 import io.gantry.proxy.forward.ResponseHead;
@@ -29,8 +30,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +66,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private String clientAddress;
     private String tlsProtocol;
     private boolean tlsKnown;
-    private boolean readRequested;
+    private PacedReads reads;
 
     // The exchange in progress, and this hop's facts about it; all set when its request arrives.
     private Exchange exchange;
@@ -90,6 +89,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         this.ctx = ctx;
         this.timeouts = ctx.pipeline().get(ClientTimeouts.class);
         this.raw = ctx.pipeline().context(RAW);
+        this.reads = new PacedReads(ctx);
         if (ctx.channel().isActive()) {
             start(); // added once the protocol was chosen (ALPN, or the first bytes with --h2c)
         }
@@ -102,9 +102,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     private void start() {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        clientAddress = remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(remote);
-        requestRead();
+        clientAddress = PacedReads.clientAddress(ctx.channel().remoteAddress());
+        reads.request();
     }
 
     @Override
@@ -116,26 +115,14 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         ctx.fireChannelInactive();
     }
 
-    /** Asks for the next decoded message; see {@link #channelReadComplete}. */
-    private void requestRead() {
-        readRequested = true;
-        ctx.read();
-    }
-
-    /**
-     * With auto-read off, a read() that the socket's read cycle did not satisfy is spent when the cycle
-     * ends (FlowControlHandler drops it then), so a handler still waiting must ask again here.
-     */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (readRequested) {
-            ctx.read();
-        }
+        reads.readComplete();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        readRequested = false;
+        reads.delivered();
         if (msg instanceof HttpRequest req) {
             if (req.decoderResult().isFailure()) {
                 onMalformedRequest(req);
@@ -198,7 +185,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             if (content instanceof LastHttpContent) {
                 discardRestOfRequest = false;
             }
-            requestRead();
+            reads.request();
             return;
         }
         exchange.onRequestBody(content);
@@ -243,7 +230,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void readRequestBody() {
-        requestRead();
+        reads.request();
     }
 
     /** Passes a response head on: the backend's lines, then this hop's framing and Connection lines. */
@@ -296,7 +283,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             raw.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
             raw.flush();
-            requestRead();
+            reads.request();
         }
     }
 
@@ -319,7 +306,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.writeAndFlush(response, ctx.voidPromise());
-            requestRead();
+            reads.request();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.gantry.proxy.forward.h2;
 
 import io.gantry.proxy.forward.ForwardingContext;
+import io.gantry.proxy.forward.PacedReads;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,8 +12,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +56,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        SocketAddress remote = ctx.channel().remoteAddress();
-        clientAddress = remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : String.valueOf(remote);
+        clientAddress = PacedReads.clientAddress(ctx.channel().remoteAddress());
         // HTTP/2 flow control bounds what each stream may send; the connection reads all the time, so
         // that control frames (SETTINGS, PING, WINDOW_UPDATE, RST_STREAM) are never stuck behind a body.
         ctx.channel().config().setAutoRead(true);

@@ -2,6 +2,7 @@ package io.gantry.proxy.forward.h2;
 
 import io.gantry.proxy.forward.ClientStream;
 import io.gantry.proxy.forward.Exchange;
+import io.gantry.proxy.forward.PacedReads;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.proxy.forward.RequestValidator;
 import io.gantry.proxy.forward.ResponseHead;
@@ -48,7 +49,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     private boolean requestEnded;
     /** The response needs no END_STREAM of its own: its headers carried it. */
     private boolean responseEnded;
-    private boolean readRequested;
+    private PacedReads reads;
 
     Http2Stream(ForwardingContext context, Http2ClientConnection connection) {
         this.context = context;
@@ -58,30 +59,23 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.reads = new PacedReads(ctx);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        requestRead(); // the request's headers
+        reads.request(); // the request's headers
         ctx.fireChannelActive();
     }
 
-    private void requestRead() {
-        readRequested = true;
-        ctx.read();
-    }
-
-    /** A read() the stream's read cycle did not satisfy is spent when the cycle ends: ask again. */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (readRequested) {
-            ctx.read();
-        }
+        reads.readComplete();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        readRequested = false;
+        reads.delivered();
         if (msg instanceof Http2HeadersFrame headers) {
             if (exchange == null) {
                 onRequest(headers);
@@ -169,7 +163,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
             requestEnded = true;
             exchange.onRequestBody(LastHttpContent.EMPTY_LAST_CONTENT);
         } else {
-            requestRead();
+            reads.request();
         }
     }
 
