@@ -2,16 +2,13 @@ package io.gantry.proxy.forward;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A backend response's head, whichever protocol the backend spoke: what the proxy needs to know, and
  * the head's bytes ready for an HTTP/1.1 client, i.e. an {@code HTTP/1.1} status line and the
  * end-to-end header lines as the backend sent them, hop-by-hop ones left out, without the blank line
  * that ends the head (the client's adapter appends its own framing and Connection lines first). An
- * HTTP/2 client's adapter reads the same lines as fields ({@link #fields}).
+ * HTTP/2 client's adapter reads the same lines as fields ({@link #forEachField}).
  */
 public final class ResponseHead extends DefaultByteBufHolder {
 
@@ -77,23 +74,44 @@ public final class ResponseHead extends DefaultByteBufHolder {
         return status / 100 == 1 && status != 101;
     }
 
-    /** The header lines read back as fields, names as sent (for an HTTP/2 client, which lower-cases them). */
-    public HttpHeaders fields() {
+    /**
+     * Passes each header line to {@code field} as name and value (the value without the spaces around
+     * it), read straight from the head's bytes: for an HTTP/2 client, which gets them as fields.
+     */
+    public void forEachField(FieldVisitor field) {
         ByteBuf b = content();
-        String text = b.toString(b.readerIndex(), b.readableBytes(), StandardCharsets.ISO_8859_1);
-        HttpHeaders fields = new DefaultHttpHeaders(false);
-        int at = text.indexOf("\r\n") + 2; // past the status line
-        while (at < text.length()) {
-            int end = text.indexOf("\r\n", at);
-            if (end < 0) {
-                end = text.length();
+        int end = b.writerIndex();
+        int at = b.indexOf(b.readerIndex(), end, (byte) '\n') + 1; // past the status line
+        while (at > 0 && at < end) {
+            int eol = b.indexOf(at, end, (byte) '\n');
+            int lineEnd = eol < 0 ? end : eol;
+            if (lineEnd > at && b.getByte(lineEnd - 1) == '\r') {
+                lineEnd--;
             }
-            int colon = text.indexOf(':', at);
-            if (colon > at && colon < end) {
-                fields.add(text.substring(at, colon), text.substring(colon + 1, end).strip());
+            int colon = b.indexOf(at, lineEnd, (byte) ':');
+            if (colon > at) {
+                int vs = colon + 1;
+                int ve = lineEnd;
+                while (vs < ve && isSpace(b.getByte(vs))) {
+                    vs++;
+                }
+                while (ve > vs && isSpace(b.getByte(ve - 1))) {
+                    ve--;
+                }
+                field.accept(b, at, colon, vs, ve);
             }
-            at = end + 2;
+            at = eol < 0 ? end : eol + 1;
         }
-        return fields;
+    }
+
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t';
+    }
+
+    /** Receives one header field of a head as positions in its bytes. */
+    @FunctionalInterface
+    public interface FieldVisitor {
+        /** The name is {@code bytes[nameStart, nameEnd)}, the value {@code bytes[valueStart, valueEnd)}. */
+        void accept(ByteBuf bytes, int nameStart, int nameEnd, int valueStart, int valueEnd);
     }
 }

@@ -131,8 +131,19 @@ final class Http2Messages {
 
     /** A backend's response head as HTTP/2 fields; {@code hsts} is added when not null. */
     static Http2Headers responseHeaders(ResponseHead head, String hsts) {
-        Http2Headers out = new DefaultHttp2Headers(false).status(AsciiString.of(Integer.toString(head.status())));
-        addAll(out, head.fields());
+        Http2Headers out = new DefaultHttp2Headers(false).status(HttpResponseStatus.valueOf(head.status()).codeAsText());
+        head.forEachField((b, ns, ne, vs, ve) -> {
+            byte[] name = new byte[ne - ns];
+            b.getBytes(ns, name);
+            for (int i = 0; i < name.length; i++) {
+                if (name[i] >= 'A' && name[i] <= 'Z') {
+                    name[i] += 32; // HTTP/2 field names are lower case
+                }
+            }
+            byte[] value = new byte[ve - vs];
+            b.getBytes(vs, value);
+            out.add(new AsciiString(name, false), new AsciiString(value, false));
+        });
         if (hsts != null) {
             out.set("strict-transport-security", hsts);
         }

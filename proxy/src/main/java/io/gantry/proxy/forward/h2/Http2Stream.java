@@ -50,6 +50,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     /** The response needs no END_STREAM of its own: its headers carried it. */
     private boolean responseEnded;
     private PacedReads reads;
+    /** The last response body piece, written with the next one, at a flush, or with END_STREAM. */
+    private ByteBuf heldPiece;
 
     Http2Stream(ForwardingContext context, Http2ClientConnection connection) {
         this.context = context;
@@ -179,21 +181,33 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         }
     }
 
+    /**
+     * Body pieces go out one behind: the last one read before the response's end carries END_STREAM
+     * (no empty DATA frame after it), and what is held is written at every flush, so nothing waits.
+     */
     @Override
     public void writeBody(ByteBuf piece) {
-        if (piece.isReadable()) {
-            ctx.write(new DefaultHttp2DataFrame(piece, false));
-        } else {
+        if (!piece.isReadable()) {
             piece.release();
+            return;
         }
+        if (heldPiece != null) {
+            ctx.write(new DefaultHttp2DataFrame(heldPiece, false));
+        }
+        heldPiece = piece;
     }
 
     @Override
     public void writeEnd(Exchange e, HttpHeaders trailers) {
         exchange = null;
+        boolean withTrailers = trailers != null && !trailers.isEmpty();
+        if (heldPiece != null) {
+            ctx.write(new DefaultHttp2DataFrame(heldPiece, !withTrailers));
+            heldPiece = null;
+            responseEnded |= !withTrailers;
+        }
         if (!responseEnded) {
-            ctx.write(trailers != null && !trailers.isEmpty()
-                    ? new DefaultHttp2HeadersFrame(Http2Messages.trailers(trailers), true)
+            ctx.write(withTrailers ? new DefaultHttp2HeadersFrame(Http2Messages.trailers(trailers), true)
                     : new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
         }
         ctx.flush();
@@ -223,6 +237,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     @Override
     public void cutOff(Exchange e) {
         exchange = null;
+        releaseHeldPiece();
         ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
         ctx.close();
     }
@@ -240,6 +255,10 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
 
     @Override
     public void flush() {
+        if (heldPiece != null) {
+            ctx.write(new DefaultHttp2DataFrame(heldPiece, false));
+            heldPiece = null;
+        }
         ctx.flush();
     }
 
@@ -257,8 +276,16 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         ReferenceCountUtil.release(evt);
     }
 
+    private void releaseHeldPiece() {
+        if (heldPiece != null) {
+            heldPiece.release();
+            heldPiece = null;
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releaseHeldPiece();
         if (exchange != null) {
             exchange.clientGone(); // reset by the client, or the connection went
             exchange = null;
