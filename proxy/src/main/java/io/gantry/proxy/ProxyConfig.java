@@ -170,7 +170,7 @@ public record ProxyConfig(
         private Duration responseTimeout = Duration.ofSeconds(60);
         private Duration clientIdleTimeout = Duration.ofSeconds(75);
         private Duration poolIdleTimeout = Duration.ofSeconds(60);
-        private int maxIdlePerBackend = 64;
+        private int maxIdlePerBackend = 512;
         private int tries = 2;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private int maxInitialLineLength = 8192;

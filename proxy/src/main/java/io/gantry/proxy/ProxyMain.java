@@ -112,7 +112,7 @@ public final class ProxyMain implements Callable<Integer> {
     @Option(names = "--pool-idle-timeout", paramLabel = "DURATION", description = "Idle pooled backend connections close after this (default 60s).")
     Duration poolIdleTimeout;
 
-    @Option(names = "--max-idle-per-backend", paramLabel = "N", description = "Idle pooled connections per backend per event loop (default 64).")
+    @Option(names = "--max-idle-per-backend", paramLabel = "N", description = "Idle pooled connections per backend per event loop (default 512; the pool idle timeout trims them).")
     Integer maxIdlePerBackend;
 
     @Option(names = "--tries", paramLabel = "N", description = "Backends one request may be tried on (default 2).")
