@@ -11,9 +11,16 @@ package io.gantry.proxy;
  * @param maxResetsPerWindow streams a client may reset within {@code resetWindowSeconds} before the
  *     connection is closed (CVE-2023-44487, rapid reset)
  * @param resetWindowSeconds the window for {@code maxResetsPerWindow}
+ * @param maxEmptyDataFrames DATA frames without data and without END_STREAM a client may send in a
+ *     row before its connection is closed (CVE-2019-9518)
+ * @param maxSmallContinuationFrames CONTINUATION frames of less than 16 KiB that may follow one
+ *     HEADERS before the connection is closed (CVE-2024-27316, CVE-2024-28182)
+ * @param maxQueuedControlFrames control frames (PING and SETTINGS acknowledgements, RST_STREAM) the
+ *     proxy may have queued for a client that does not read them before the connection is closed
+ *     (CVE-2019-9512, CVE-2019-9515)
  */
 public record Http2Options(boolean cleartext, int maxConcurrentStreams, int maxHeaderListSize, int maxResetsPerWindow,
-        int resetWindowSeconds) {
+        int resetWindowSeconds, int maxEmptyDataFrames, int maxSmallContinuationFrames, int maxQueuedControlFrames) {
 
     public Http2Options {
         if (maxConcurrentStreams < 1) {
@@ -24,6 +31,15 @@ public record Http2Options(boolean cleartext, int maxConcurrentStreams, int maxH
         }
         if (maxResetsPerWindow < 1 || resetWindowSeconds < 1) {
             throw new IllegalArgumentException("--h2-max-resets must be at least 1 per at least 1 second");
+        }
+        atLeastOne("h2-max-empty-data-frames", maxEmptyDataFrames);
+        atLeastOne("h2-max-small-continuation-frames", maxSmallContinuationFrames);
+        atLeastOne("h2-max-queued-control-frames", maxQueuedControlFrames);
+    }
+
+    private static void atLeastOne(String flag, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("--" + flag + " must be at least 1, got " + value);
         }
     }
 }

@@ -188,6 +188,9 @@ public record ProxyConfig(
         private int h2MaxConcurrentStreams = 100;
         private Integer h2MaxHeaderListSize; // null: maxHeaderSize
         private int h2MaxResets = 200;
+        private int h2MaxEmptyDataFrames = 2; // Netty's defaults, which Http2HostileIT holds them to
+        private int h2MaxSmallContinuationFrames = 16;
+        private int h2MaxQueuedControlFrames = 10_000;
         private BackendProtocol backendProtocol = BackendProtocol.HTTP_1_1;
 
         public Builder listen(HostPort v) { listen = v; return this; }
@@ -225,6 +228,9 @@ public record ProxyConfig(
         public Builder h2MaxConcurrentStreams(int v) { h2MaxConcurrentStreams = v; return this; }
         public Builder h2MaxHeaderListSize(int v) { h2MaxHeaderListSize = v; return this; }
         public Builder h2MaxResets(int v) { h2MaxResets = v; return this; }
+        public Builder h2MaxEmptyDataFrames(int v) { h2MaxEmptyDataFrames = v; return this; }
+        public Builder h2MaxSmallContinuationFrames(int v) { h2MaxSmallContinuationFrames = v; return this; }
+        public Builder h2MaxQueuedControlFrames(int v) { h2MaxQueuedControlFrames = v; return this; }
         public Builder backendProtocol(BackendProtocol v) { backendProtocol = v; return this; }
 
         public ProxyConfig build() {
@@ -232,7 +238,8 @@ public record ProxyConfig(
                     clientIdleTimeout, poolIdleTimeout, maxIdlePerBackend, tries, shutdownTimeout, maxInitialLineLength,
                     maxHeaderSize, maxHeaderCount, maxBodySize, clientHeaderTimeout, maxConnections, maxFails, failTimeout,
                     accessLog, accessLogFormat, accessLogBuffer, new Http2Options(h2c, h2MaxConcurrentStreams,
-                    h2MaxHeaderListSize != null ? h2MaxHeaderListSize : maxHeaderSize, h2MaxResets, 30),
+                    h2MaxHeaderListSize != null ? h2MaxHeaderListSize : maxHeaderSize, h2MaxResets, 30,
+                    h2MaxEmptyDataFrames, h2MaxSmallContinuationFrames, h2MaxQueuedControlFrames),
                     backendProtocol);
         }
     }

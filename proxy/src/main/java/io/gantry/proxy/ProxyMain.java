@@ -79,6 +79,15 @@ public final class ProxyMain implements Callable<Integer> {
     @Option(names = "--h2-max-resets", paramLabel = "N", description = "Streams a client may reset in 30 s before its connection is closed (default 200; CVE-2023-44487).")
     Integer h2MaxResets;
 
+    @Option(names = "--h2-max-empty-data-frames", paramLabel = "N", description = "Empty DATA frames in a row before an HTTP/2 connection is closed (default 2; CVE-2019-9518).")
+    Integer h2MaxEmptyDataFrames;
+
+    @Option(names = "--h2-max-small-continuation-frames", paramLabel = "N", description = "Small CONTINUATION frames after one HEADERS before the connection is closed (default 16; CVE-2024-27316).")
+    Integer h2MaxSmallContinuationFrames;
+
+    @Option(names = "--h2-max-queued-control-frames", paramLabel = "N", description = "Control frames queued for a client that does not read them before it is dropped (default 10000; CVE-2019-9512).")
+    Integer h2MaxQueuedControlFrames;
+
     @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Where /status and /metrics are served (default 127.0.0.1:9090).")
     HostPort admin;
 
@@ -213,6 +222,9 @@ public final class ProxyMain implements Callable<Integer> {
         set(h2MaxConcurrentStreams, b::h2MaxConcurrentStreams);
         set(h2MaxHeaderListSize, b::h2MaxHeaderListSize);
         set(h2MaxResets, b::h2MaxResets);
+        set(h2MaxEmptyDataFrames, b::h2MaxEmptyDataFrames);
+        set(h2MaxSmallContinuationFrames, b::h2MaxSmallContinuationFrames);
+        set(h2MaxQueuedControlFrames, b::h2MaxQueuedControlFrames);
         return b.build();
     }
 

@@ -21,6 +21,9 @@ class Http2FlagsTest {
         assertEquals(100, c.http2().maxConcurrentStreams());
         assertEquals(8192, c.http2().maxHeaderListSize());
         assertEquals(200, c.http2().maxResetsPerWindow());
+        assertEquals(2, c.http2().maxEmptyDataFrames());
+        assertEquals(16, c.http2().maxSmallContinuationFrames());
+        assertEquals(10_000, c.http2().maxQueuedControlFrames());
         assertEquals(BackendProtocol.HTTP_1_1, c.backendProtocol());
     }
 
@@ -42,6 +45,8 @@ class Http2FlagsTest {
     void streamLimitsBelowTheirMinimumAreRefused(@TempDir Path dir) throws Exception {
         assertEquals("proxy: --h2-max-concurrent-streams must be at least 1, got 0\n",
                 ProxyFlags.refused("--listen", ProxyFlags.loopbackPort(), "--backend", "127.0.0.1:1", "--h2-max-concurrent-streams", "0"));
+        assertEquals("proxy: --h2-max-small-continuation-frames must be at least 1, got 0\n", ProxyFlags.refused("--listen",
+                ProxyFlags.loopbackPort(), "--backend", "127.0.0.1:1", "--h2-max-small-continuation-frames", "0"));
         Path config = Files.writeString(dir.resolve("proxy.conf"), "listen = " + ProxyFlags.loopbackPort()
                 + "\nbackend = 127.0.0.1:1\nh2c = true\nh2-max-header-list-size = 100\n");
         assertEquals("proxy: --h2-max-header-list-size must be at least 1024, got 100\n", ProxyFlags.refused("--config", config.toString()));

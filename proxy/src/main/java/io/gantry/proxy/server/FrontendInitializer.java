@@ -108,6 +108,9 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
                 .decoderEnforceMaxRstFramesPerWindow(h2.maxResetsPerWindow(), h2.resetWindowSeconds())
                 // The resets a client makes the proxy send count as well (MadeYouReset, CVE-2025-8671).
                 .encoderEnforceMaxRstFramesPerWindow(h2.maxResetsPerWindow(), h2.resetWindowSeconds())
+                .decoderEnforceMaxConsecutiveEmptyDataFrames(h2.maxEmptyDataFrames())
+                .decoderEnforceMaxSmallContinuationFrames(h2.maxSmallContinuationFrames())
+                .encoderEnforceMaxQueuedControlFrames(h2.maxQueuedControlFrames())
                 .gracefulShutdownTimeoutMillis(config.shutdownTimeout().toMillis())
                 .build();
         Http2ClientConnection connection = new Http2ClientConnection(context, codec, secure);
