@@ -94,8 +94,20 @@ public class ForwardingBenchmark {
         Transport transport = Transport.named(this.transport);
         loop = transport.newGroup(1, "bench-loop");
 
-        ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(responseBytes).writeZero(responseBytes));
-        backendListener = new ServerBootstrap().group(loop).channel(transport.serverChannel())
+        backendListener = memoryBackend(transport, loop, responseBytes);
+        InetSocketAddress backendAddress = (InetSocketAddress) backendListener.localAddress();
+        proxyListener = proxy(transport, loop, ProxyConfig.builder(), backendAddress, proxyConnections);
+
+        driver = new SequentialClient();
+        client = connect(transport, proxyListener.localAddress(), driver);
+        directDriver = new SequentialClient();
+        directClient = connect(transport, backendAddress, directDriver);
+    }
+
+    /** A backend on {@code loop} answering every request with {@code bytes} zeros, from memory. */
+    static Channel memoryBackend(Transport transport, EventLoopGroup loop, int bytes) throws InterruptedException {
+        ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes).writeZero(bytes));
+        return new ServerBootstrap().group(loop).channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -103,24 +115,25 @@ public class ForwardingBenchmark {
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
-        InetSocketAddress backendAddress = (InetSocketAddress) backendListener.localAddress();
+    }
 
-        HostPort backend = new HostPort("127.0.0.1", backendAddress.getPort());
-        ProxyConfig config = ProxyConfig.builder().backends(List.of(backend)).eventLoops(1).build();
+    /**
+     * The proxy's client pipeline listening on {@code loop}, with {@code settings} (its one event loop
+     * and {@code backend} set here), in front of {@code backend}.
+     */
+    static Channel proxy(Transport transport, EventLoopGroup loop, ProxyConfig.Builder settings, InetSocketAddress backend,
+            ChannelGroup connections) throws InterruptedException {
+        HostPort address = new HostPort("127.0.0.1", backend.getPort());
+        ProxyConfig config = settings.backends(List.of(address)).eventLoops(1).build();
         BackendGroup backends = new BackendGroup();
-        backends.update(BackendSet.of(List.of(Backend.of(backend.toString(), backend))));
+        backends.update(BackendSet.of(List.of(Backend.of(address.toString(), address))));
         ForwardingContext context = new ForwardingContext(config, backends, new ProxyMetrics(),
                 new Bootstrap().channel(transport.channel()).option(ChannelOption.TCP_NODELAY, true));
-        proxyListener = new ServerBootstrap().group(loop).channel(transport.serverChannel())
-                .childOption(ChannelOption.AUTO_READ, false) // as ProxyServer: the frontend reads when ready
+        return new ServerBootstrap().group(loop).channel(transport.serverChannel())
+                .childOption(ChannelOption.AUTO_READ, false) // as ProxyServer: the protocol adapter reads when ready
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new FrontendInitializer(context, proxyConnections))
+                .childHandler(new FrontendInitializer(context, connections))
                 .bind("127.0.0.1", 0).sync().channel();
-
-        driver = new SequentialClient();
-        client = connect(transport, proxyListener.localAddress(), driver);
-        directDriver = new SequentialClient();
-        directClient = connect(transport, backendAddress, directDriver);
     }
 
     private Channel connect(Transport transport, java.net.SocketAddress address, SequentialClient handler)

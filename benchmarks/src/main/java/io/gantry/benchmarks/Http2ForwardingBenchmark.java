@@ -1,18 +1,8 @@
 package io.gantry.benchmarks;
 
-import io.gantry.common.HostPort;
 import io.gantry.proxy.ProxyConfig;
-import io.gantry.proxy.ProxyMetrics;
-import io.gantry.proxy.backend.Backend;
-import io.gantry.proxy.backend.BackendGroup;
-import io.gantry.proxy.backend.BackendSet;
-import io.gantry.proxy.forward.ForwardingContext;
-import io.gantry.proxy.server.FrontendInitializer;
 import io.gantry.proxy.server.Transport;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,7 +11,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -35,7 +24,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -91,26 +79,9 @@ public class Http2ForwardingBenchmark {
     public void start() throws InterruptedException {
         Transport transport = Transport.named(this.transport);
         loop = transport.newGroup(1, "bench-loop");
-        ByteBuf body = Unpooled.unreleasableBuffer(Unpooled.directBuffer(responseBytes).writeZero(responseBytes));
-        backendListener = new ServerBootstrap().group(loop).channel(transport.serverChannel())
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new ForwardingBenchmark.MemoryBackend(body));
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
-        HostPort backend = new HostPort("127.0.0.1", ((InetSocketAddress) backendListener.localAddress()).getPort());
-        ProxyConfig config = ProxyConfig.builder().backends(List.of(backend)).eventLoops(1).h2c(true).build();
-        BackendGroup backends = new BackendGroup();
-        backends.update(BackendSet.of(List.of(Backend.of(backend.toString(), backend))));
-        ForwardingContext context = new ForwardingContext(config, backends, new ProxyMetrics(),
-                new Bootstrap().channel(transport.channel()).option(ChannelOption.TCP_NODELAY, true));
-        proxyListener = new ServerBootstrap().group(loop).channel(transport.serverChannel())
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new FrontendInitializer(context, proxyConnections))
-                .bind("127.0.0.1", 0).sync().channel();
+        backendListener = ForwardingBenchmark.memoryBackend(transport, loop, responseBytes);
+        proxyListener = ForwardingBenchmark.proxy(transport, loop, ProxyConfig.builder().h2c(true),
+                (InetSocketAddress) backendListener.localAddress(), proxyConnections);
         client = new Bootstrap().group(loop).channel(transport.channel()).option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override

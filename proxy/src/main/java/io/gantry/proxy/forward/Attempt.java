@@ -70,6 +70,11 @@ public abstract class Attempt {
         return backend;
     }
 
+    /** Whether the backend said it did not process the request (HTTP/2's REFUSED_STREAM or GOAWAY). */
+    public boolean unprocessed() {
+        return false;
+    }
+
     /** Whether it used a pooled keep-alive connection. */
     public final boolean reused() {
         return reused;

@@ -2,7 +2,6 @@ package io.gantry.proxy.forward;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -13,8 +12,8 @@ import io.netty.handler.codec.http.HttpHeaders;
  */
 public interface ClientStream {
 
-    /** The loop this stream and every backend connection its exchanges use run on. */
-    EventLoop eventLoop();
+    /** The backend connections of this stream's event loop, where its exchanges' attempts are made. */
+    BackendConnections backendConnections();
 
     /** The client's IP address. */
     String clientAddress();
@@ -59,8 +58,11 @@ public interface ClientStream {
     /** A response already begun cannot be finished: cut it off (close the connection, reset the stream). */
     void cutOff(Exchange exchange);
 
-    /** Turns the client connection and {@code backend} into a byte tunnel (after a 101); false if this protocol cannot. */
-    boolean startTunnel(Exchange exchange, ResponseHead head, Channel backend);
+    /**
+     * Turns the client connection and {@code backend} into a byte tunnel (after a 101). Only asked of a
+     * stream that {@link #canUpgrade}.
+     */
+    void startTunnel(Exchange exchange, ResponseHead head, Channel backend);
 
     /** Whether the client can take more now; when it cannot, the exchange stops reading the backend. */
     boolean isWritable();

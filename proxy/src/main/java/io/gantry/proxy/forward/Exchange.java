@@ -220,7 +220,7 @@ public final class Exchange {
             return;
         }
         phase = Phase.CONNECTING;
-        attempt = context.connections(client.eventLoop()).attempt(this, backend, newConnectionsOnly);
+        attempt = client.backendConnections().attempt(this, backend, newConnectionsOnly);
         attempt.start();
     }
 
@@ -286,9 +286,7 @@ public final class Exchange {
     private void startTunnel(Attempt a, ResponseHead head) {
         attempt = null;
         finish(101, backend); // logged when the tunnel opens; its bytes are not counted
-        if (!client.startTunnel(this, head, a.detachForTunnel())) {
-            head.release();
-        }
+        client.startTunnel(this, head, a.detachForTunnel());
     }
 
     /** A piece of the response body, framed as {@link ResponseHead#chunkFramed} says. */
@@ -338,7 +336,9 @@ public final class Exchange {
         lastFailure = cause;
         log.debug("{} {} -> {} failed: {}", method, request.uri(), backend, cause);
         boolean responding = phase == Phase.RESPONDING;
-        if (!(a.reused() && !responding)) { // a pooled connection the backend had closed is not its fault
+        RetryPolicy.Failure failure = new RetryPolicy.Failure(a.reused(), newConnectionsOnly, a.headSent(), bodyForwarded,
+                RetryPolicy.isIdempotent(method), a.unprocessed());
+        if (responding || !failure.notTheBackendsFault()) {
             context.health().failure(backend, describe(cause));
         }
         if (responding) {
@@ -349,11 +349,9 @@ public final class Exchange {
             client.cutOff(this);
             return;
         }
-        RetryPolicy.Failure failure = new RetryPolicy.Failure(a.reused(), newConnectionsOnly, a.headSent(), bodyForwarded,
-                RetryPolicy.isIdempotent(method));
         switch (RetryPolicy.afterFailure(failure)) {
             case AGAIN_ON_NEW_CONNECTION -> {
-                attempts--; // the keep-alive race: not a try
+                attempts--; // the keep-alive race, or a request the backend declined unseen: not a try
                 newConnectionsOnly = true;
                 tryNextBackend();
             }

@@ -139,7 +139,7 @@ public final class ForwardingContext {
     }
 
     /** The backend connections owned by {@code loop}: only that loop's thread may use them. */
-    BackendConnections connections(EventLoop loop) {
+    public BackendConnections connections(EventLoop loop) {
         return connections.computeIfAbsent(loop, l -> new BackendConnections(config, backendBootstrap, l, backendTls,
                 metrics.pooledIdle()));
     }

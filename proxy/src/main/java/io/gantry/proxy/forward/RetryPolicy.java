@@ -7,7 +7,9 @@ import io.netty.handler.codec.http.HttpMethod;
  * the attempt had done, so every rule is tested without sockets. A request is tried again only when
  * nothing unrepeatable reached the backend: no body byte, and no head of a request that is not
  * idempotent (RFC 9110 §9.2.2). A pooled connection the backend had already closed (the keep-alive
- * race) is not the backend's fault and not a try: the request goes again on a new connection.
+ * race) is not the backend's fault and not a try: the request goes again on a new connection. The same
+ * holds for a request an HTTP/2 backend says it never processed (REFUSED_STREAM, or a stream past its
+ * GOAWAY's last id, RFC 9113 §8.7): what was written of its head did not count.
  */
 public final class RetryPolicy {
 
@@ -29,19 +31,25 @@ public final class RetryPolicy {
      * @param headSent the request head reached the backend's socket
      * @param bodySent body bytes reached the backend's socket, or were written to it
      * @param idempotent the method may be repeated (GET, HEAD, OPTIONS, PUT, DELETE, TRACE)
+     * @param unprocessed the backend said it did not process the request
      */
     public record Failure(boolean pooledConnection, boolean newConnectionsOnly, boolean headSent, boolean bodySent,
-            boolean idempotent) {
+            boolean idempotent, boolean unprocessed) {
+
+        /** Not the backend's fault: the keep-alive race, or a request it declined unseen. */
+        public boolean notTheBackendsFault() {
+            return pooledConnection || unprocessed;
+        }
     }
 
     private RetryPolicy() {
     }
 
     public static Decision afterFailure(Failure f) {
-        if (f.bodySent() || (f.headSent() && !f.idempotent())) {
+        if (f.bodySent() || (f.headSent() && !f.unprocessed() && !f.idempotent())) {
             return Decision.GIVE_UP;
         }
-        if (f.pooledConnection() && !f.newConnectionsOnly()) {
+        if (f.notTheBackendsFault() && !f.newConnectionsOnly()) {
             return Decision.AGAIN_ON_NEW_CONNECTION;
         }
         return Decision.NEXT_BACKEND;

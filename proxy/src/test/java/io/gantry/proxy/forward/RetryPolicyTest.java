@@ -14,7 +14,11 @@ class RetryPolicyTest {
 
     private static RetryPolicy.Decision after(boolean pooled, boolean newOnly, boolean headSent, boolean bodySent,
             boolean idempotent) {
-        return RetryPolicy.afterFailure(new RetryPolicy.Failure(pooled, newOnly, headSent, bodySent, idempotent));
+        return RetryPolicy.afterFailure(new RetryPolicy.Failure(pooled, newOnly, headSent, bodySent, idempotent, false));
+    }
+
+    private static RetryPolicy.Decision unprocessed(boolean newOnly, boolean headSent, boolean bodySent) {
+        return RetryPolicy.afterFailure(new RetryPolicy.Failure(false, newOnly, headSent, bodySent, false, true));
     }
 
     @Test
@@ -54,6 +58,13 @@ class RetryPolicyTest {
     void anyBodySentMeansNoRetryWhateverTheMethod() {
         assertEquals(GIVE_UP, after(true, false, true, true, true));
         assertEquals(GIVE_UP, after(false, true, true, true, true));
+    }
+
+    @Test
+    void aPostTheBackendDeclinedUnseenGoesAgainOnANewConnectionOnce() {
+        assertEquals(AGAIN_ON_NEW_CONNECTION, unprocessed(false, true, false));
+        assertEquals(NEXT_BACKEND, unprocessed(true, true, false));
+        assertEquals(GIVE_UP, unprocessed(false, true, true), "its body is not kept to send again");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.gantry.proxy.forward.h1;
 
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.forward.AccessLogRecorder;
+import io.gantry.proxy.forward.BackendConnections;
 import io.gantry.proxy.forward.ClientStream;
 import io.gantry.proxy.forward.ClientTimeouts;
 import io.gantry.proxy.forward.ErrorPages;
@@ -17,7 +18,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -67,6 +67,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private String tlsProtocol;
     private boolean tlsKnown;
     private PacedReads reads;
+    private BackendConnections backendConnections;
 
     // The exchange in progress, and this hop's facts about it; all set when its request arrives.
     private Exchange exchange;
@@ -90,6 +91,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         this.timeouts = ctx.pipeline().get(ClientTimeouts.class);
         this.raw = ctx.pipeline().context(RAW);
         this.reads = new PacedReads(ctx);
+        this.backendConnections = context.connections(ctx.channel().eventLoop());
         if (ctx.channel().isActive()) {
             start(); // added once the protocol was chosen (ALPN, or the first bytes with --h2c)
         }
@@ -194,8 +196,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     // --- ClientStream: what the exchange asks of this connection ----------------------------------
 
     @Override
-    public EventLoop eventLoop() {
-        return ctx.channel().eventLoop();
+    public BackendConnections backendConnections() {
+        return backendConnections;
     }
 
     @Override
@@ -325,10 +327,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
-    public boolean startTunnel(Exchange e, ResponseHead head, Channel backend) {
+    public void startTunnel(Exchange e, ResponseHead head, Channel backend) {
         exchange = null;
         Tunnel.open(ctx, raw, head, e.upgrade(), backend, context, this);
-        return true;
     }
 
     @Override

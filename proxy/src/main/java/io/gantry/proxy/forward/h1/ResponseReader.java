@@ -207,11 +207,14 @@ final class ResponseReader extends ByteToMessageDecoder {
             if (!isText(b, vs, ve)) {
                 throw malformed("control character in a header value");
             }
-            drop(i, HopByHop.is(b, ls, colon));
+            // The fields read here are all hop-by-hop but Content-Length; any other asks the one table.
+            boolean readHere = true;
             switch (colon - ls) {
                 case 7 -> {
                     if (equalsIgnoreCase(b, ls, colon, "upgrade")) {
                         upgrade = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+                    } else {
+                        readHere = false;
                     }
                 }
                 case 10 -> {
@@ -222,6 +225,8 @@ final class ResponseReader extends ByteToMessageDecoder {
                         connections[2 * connectionHeaders] = vs;
                         connections[2 * connectionHeaders + 1] = ve;
                         connectionHeaders++;
+                    } else {
+                        readHere = false;
                     }
                 }
                 case 14 -> {
@@ -231,6 +236,8 @@ final class ResponseReader extends ByteToMessageDecoder {
                             throw malformed("conflicting Content-Length headers");
                         }
                         contentLength = n;
+                    } else {
+                        readHere = false;
                     }
                 }
                 case 17 -> {
@@ -244,10 +251,13 @@ final class ResponseReader extends ByteToMessageDecoder {
                             last++;
                         }
                         chunked = equalsIgnoreCase(b, last, ve, "chunked");
+                    } else {
+                        readHere = false;
                     }
                 }
-                default -> { }
+                default -> readHere = false;
             }
+            drop(i, readHere ? colon - ls != 14 : HopByHop.is(b, ls, colon));
         }
         int connectionFlags = connectionHeaders == 0 ? 0 : readConnection(b, count, connectionHeaders);
         boolean close = (connectionFlags & OPTION_CLOSE) != 0;

@@ -45,8 +45,8 @@ public final class Http2Attempt extends Attempt {
     private Deadline deadline;
     private boolean requestEnded;
     private boolean responseStarted;
-    /** The backend did not process the stream (REFUSED_STREAM, or past its GOAWAY): nothing was sent, whatever was written. */
-    private boolean refused;
+    /** The backend did not process the stream (REFUSED_STREAM, or past its GOAWAY). */
+    private boolean unprocessed;
 
     Http2Attempt(Exchange exchange, Backend backend, Http2Upstreams upstreams, boolean newConnectionOnly, Duration responseTimeout) {
         super(exchange, backend);
@@ -86,13 +86,9 @@ public final class Http2Attempt extends Attempt {
         });
     }
 
-    /**
-     * The backend never processed this stream: like a pooled HTTP/1.1 connection the backend had closed,
-     * not its fault and not a try, so the retry policy sends it again on a new connection.
-     */
-    private void unprocessed() {
-        refused = true;
-        reused(true);
+    @Override
+    public boolean unprocessed() {
+        return unprocessed;
     }
 
     /** The connection could not be made. */
@@ -146,7 +142,7 @@ public final class Http2Attempt extends Attempt {
 
     @Override
     public boolean headSent() {
-        return !refused && headWrite != null && headWrite.isSuccess();
+        return headWrite != null && headWrite.isSuccess();
     }
 
     @Override
@@ -217,13 +213,11 @@ public final class Http2Attempt extends Attempt {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof Http2ResetFrame reset) {
-                if (reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
-                    unprocessed();
-                }
+                unprocessed = reset.errorCode() == Http2Error.REFUSED_STREAM.code();
                 exchange.attemptFailed(Http2Attempt.this, "stream reset by backend (" + Http2Error.valueOf(reset.errorCode()) + ")");
             } else if (evt instanceof Http2GoAwayFrame goAway) {
                 goAway.release();
-                unprocessed(); // past the GOAWAY's last stream: the backend never saw it (RFC 9113 §6.8)
+                unprocessed = true; // past the GOAWAY's last stream: the backend never saw it (RFC 9113 §6.8)
                 exchange.attemptFailed(Http2Attempt.this, "backend went away (GOAWAY) before it took the stream");
             } else {
                 ReferenceCountUtil.release(evt);

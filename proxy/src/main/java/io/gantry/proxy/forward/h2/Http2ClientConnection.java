@@ -1,5 +1,6 @@
 package io.gantry.proxy.forward.h2;
 
+import io.gantry.proxy.forward.BackendConnections;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.proxy.forward.PacedReads;
 import io.netty.channel.ChannelHandler;
@@ -32,6 +33,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     private String tlsProtocol;
     private boolean tlsKnown;
     private ChannelHandlerContext ctx;
+    private BackendConnections backendConnections;
 
     /** @param codec the connection's frame codec, asked how many streams are open */
     public Http2ClientConnection(ForwardingContext context, Http2FrameCodec codec, boolean secure) {
@@ -57,6 +59,7 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         clientAddress = PacedReads.clientAddress(ctx.channel().remoteAddress());
+        backendConnections = context.connections(ctx.channel().eventLoop());
         // HTTP/2 flow control bounds what each stream may send; the connection reads all the time, so
         // that control frames (SETTINGS, PING, WINDOW_UPDATE, RST_STREAM) are never stuck behind a body.
         ctx.channel().config().setAutoRead(true);
@@ -64,6 +67,10 @@ public final class Http2ClientConnection extends ChannelInboundHandlerAdapter {
         if (context.draining()) {
             ctx.close();
         }
+    }
+
+    BackendConnections backendConnections() {
+        return backendConnections;
     }
 
     String clientAddress() {

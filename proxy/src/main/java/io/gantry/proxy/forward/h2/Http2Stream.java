@@ -1,5 +1,6 @@
 package io.gantry.proxy.forward.h2;
 
+import io.gantry.proxy.forward.BackendConnections;
 import io.gantry.proxy.forward.ClientStream;
 import io.gantry.proxy.forward.Exchange;
 import io.gantry.proxy.forward.PacedReads;
@@ -11,7 +12,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -129,8 +129,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     // --- ClientStream -----------------------------------------------------------------------------
 
     @Override
-    public EventLoop eventLoop() {
-        return ctx.channel().eventLoop();
+    public BackendConnections backendConnections() {
+        return connection.backendConnections();
     }
 
     @Override
@@ -243,9 +243,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     }
 
     @Override
-    public boolean startTunnel(Exchange e, ResponseHead head, Channel backend) {
-        backend.close(); // never asked for: an HTTP/2 request cannot upgrade
-        return false;
+    public void startTunnel(Exchange e, ResponseHead head, Channel backend) {
+        throw new IllegalStateException("an HTTP/2 stream cannot upgrade"); // canUpgrade() is false: never asked
     }
 
     @Override

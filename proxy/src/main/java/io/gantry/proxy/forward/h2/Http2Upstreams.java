@@ -3,6 +3,7 @@ package io.gantry.proxy.forward.h2;
 import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.BackendTlsContext;
+import io.gantry.proxy.forward.Exchange;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public final class Http2Upstreams {
     }
 
     /** A new attempt of {@code exchange}'s request on {@code backend}, as one stream; not started yet. */
-    public Http2Attempt attempt(io.gantry.proxy.forward.Exchange exchange, Backend backend, boolean newConnectionOnly) {
+    public Http2Attempt attempt(Exchange exchange, Backend backend, boolean newConnectionOnly) {
         return new Http2Attempt(exchange, backend, this, newConnectionOnly, config.responseTimeout());
     }
 
