@@ -635,6 +635,8 @@ def cmd_zero_window(args):
             conn.pump(0.05)  # answers PINGs and SETTINGS; gives no window
         if stdin_released(0.05 if args.mode == "h2" else 0.2):
             break
+    if args.mode == "h2":
+        conn.wait(lambda: False, 0.3)  # what the server sent just before the release (resets) is read too
     data = sum(conn.data_bytes.values())
     verdict = {"attack": "zero-window-" + args.mode, "statuses": len(conn.statuses), "data_bytes": data,
                "held_ms": now_ms(start), **conn.summary()}
@@ -657,6 +659,21 @@ def cmd_concurrency(args):
 
 
 # ---- malformed requests ----------------------------------------------------------------------------
+
+def cmd_stalled_body(args):
+    """A POST whose body stops arriving: HEADERS announcing --length bytes, one DATA frame of 10, then
+    nothing; the stream's answer (a 408, a reset) within --wait seconds."""
+    start = time.monotonic()
+    conn = Conn(args.port)
+    conn.wait(lambda: conn.settings_seen, 3)
+    extra = [("content-length", str(args.length))]
+    conn.send(headers_frames(1, header_block(request_headers(args.path, "POST", extra)), end_stream=False)
+              + data_frames(1, b"x" * 10, end_stream=False))
+    conn.wait(lambda: conn.answered(1), args.wait)
+    verdict = {"attack": "stalled-body", "stream": conn.stream(1), "elapsed_ms": now_ms(start), **conn.summary()}
+    conn.close()
+    emit("verdict", verdict)
+
 
 def malformed_case(name):
     """(header fields, body or None, trailer fields or None) of one malformed request (RFC 9113 §8.1.1,
@@ -801,6 +818,12 @@ def main():
     p.add_argument("--streams", type=int, required=True)
     p.add_argument("--wait", type=float, default=2)
     p.set_defaults(run=cmd_concurrency)
+
+    p = sub.add_parser("stalled-body", help="a request body that stops arriving")
+    p.add_argument("--path", default="/stalled-body")
+    p.add_argument("--length", type=int, default=1000)
+    p.add_argument("--wait", type=float, default=10)
+    p.set_defaults(run=cmd_stalled_body)
 
     p = sub.add_parser("malformed")
     p.add_argument("--case", choices=MALFORMED_CASES, required=True)

@@ -1,5 +1,6 @@
 package io.gantry.proxy;
 
+import io.gantry.common.Durations;
 import io.gantry.common.EtcdSettings;
 import io.gantry.common.HostPort;
 import io.gantry.common.ServiceKeys;
@@ -40,6 +41,8 @@ import java.util.List;
  * @param maxHeaderCount the most header fields accepted
  * @param maxBodySize the largest request body accepted (413 beyond), 0 for no limit
  * @param clientHeaderTimeout how long a client may take to send a request's head once it started (408 after)
+ * @param clientBodyTimeout how long a request body may stop arriving while the proxy waits for it (408 after)
+ * @param sendTimeout how long a client may take no response bytes while the proxy waits to write (dropped after)
  * @param maxConnections client connections accepted at once; more are closed as they arrive
  * @param maxFails failures within {@code failTimeout} after which a backend is skipped (passive health)
  * @param failTimeout the window for {@code maxFails}, and how long a failing backend is skipped
@@ -75,6 +78,8 @@ public record ProxyConfig(
         int maxHeaderCount,
         long maxBodySize,
         Duration clientHeaderTimeout,
+        Duration clientBodyTimeout,
+        Duration sendTimeout,
         int maxConnections,
         int maxFails,
         Duration failTimeout,
@@ -132,6 +137,14 @@ public record ProxyConfig(
         positive("max-connections", maxConnections);
         positive("max-fails", maxFails);
         positive("access-log-buffer", accessLogBuffer);
+        positive("connect-timeout", connectTimeout);
+        positive("response-timeout", responseTimeout);
+        positive("client-idle-timeout", clientIdleTimeout);
+        positive("pool-idle-timeout", poolIdleTimeout);
+        positive("client-header-timeout", clientHeaderTimeout);
+        positive("client-body-timeout", clientBodyTimeout);
+        positive("send-timeout", sendTimeout);
+        positive("fail-timeout", failTimeout);
         if (accessLog != null && accessLog.isEmpty()) {
             throw new IllegalArgumentException("--access-log needs a file, or - for the standard output");
         }
@@ -143,6 +156,12 @@ public record ProxyConfig(
     private static void positive(String name, int value) {
         if (value < 1) {
             throw new IllegalArgumentException("--" + name + " must be at least 1, got " + value);
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException("--" + name + " must be longer than 0, got " + Durations.format(value));
         }
     }
 
@@ -178,6 +197,8 @@ public record ProxyConfig(
         private int maxHeaderCount = 100;
         private long maxBodySize = 0;
         private Duration clientHeaderTimeout = Duration.ofSeconds(30);
+        private Duration clientBodyTimeout = Duration.ofSeconds(60); // nginx's client_body_timeout
+        private Duration sendTimeout = Duration.ofSeconds(60); // nginx's send_timeout
         private int maxConnections = 10_000;
         private int maxFails = 1;
         private Duration failTimeout = Duration.ofSeconds(10);
@@ -218,6 +239,8 @@ public record ProxyConfig(
         public Builder maxHeaderCount(int v) { maxHeaderCount = v; return this; }
         public Builder maxBodySize(long v) { maxBodySize = v; return this; }
         public Builder clientHeaderTimeout(Duration v) { clientHeaderTimeout = v; return this; }
+        public Builder clientBodyTimeout(Duration v) { clientBodyTimeout = v; return this; }
+        public Builder sendTimeout(Duration v) { sendTimeout = v; return this; }
         public Builder maxConnections(int v) { maxConnections = v; return this; }
         public Builder maxFails(int v) { maxFails = v; return this; }
         public Builder failTimeout(Duration v) { failTimeout = v; return this; }
@@ -236,7 +259,7 @@ public record ProxyConfig(
         public ProxyConfig build() {
             return new ProxyConfig(listen, tlsListen, tls, httpRedirect, hsts, backendTls, backendCa, admin, etcd, prefix, backends, transport, eventLoops, connectTimeout, responseTimeout,
                     clientIdleTimeout, poolIdleTimeout, maxIdlePerBackend, tries, shutdownTimeout, maxInitialLineLength,
-                    maxHeaderSize, maxHeaderCount, maxBodySize, clientHeaderTimeout, maxConnections, maxFails, failTimeout,
+                    maxHeaderSize, maxHeaderCount, maxBodySize, clientHeaderTimeout, clientBodyTimeout, sendTimeout, maxConnections, maxFails, failTimeout,
                     accessLog, accessLogFormat, accessLogBuffer, new Http2Options(h2c, h2MaxConcurrentStreams,
                     h2MaxHeaderListSize != null ? h2MaxHeaderListSize : maxHeaderSize, h2MaxResets, 30,
                     h2MaxEmptyDataFrames, h2MaxSmallContinuationFrames, h2MaxQueuedControlFrames),

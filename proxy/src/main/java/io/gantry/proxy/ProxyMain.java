@@ -145,6 +145,12 @@ public final class ProxyMain implements Callable<Integer> {
     @Option(names = "--client-header-timeout", paramLabel = "DURATION", description = "How long a client may take to send a request head (default 30s), then 408.")
     Duration clientHeaderTimeout;
 
+    @Option(names = "--client-body-timeout", paramLabel = "DURATION", description = "How long a request body may stop arriving while the proxy waits for it (default 60s), then 408.")
+    Duration clientBodyTimeout;
+
+    @Option(names = "--send-timeout", paramLabel = "DURATION", description = "How long a client may take none of a response while the proxy waits to write (default 60s), then it is dropped.")
+    Duration sendTimeout;
+
     @Option(names = "--max-connections", paramLabel = "N", description = "Client connections at once (default 10000); more are closed on arrival.")
     Integer maxConnections;
 
@@ -208,6 +214,8 @@ public final class ProxyMain implements Callable<Integer> {
         set(maxHeaderCount, b::maxHeaderCount);
         set(maxBodySize, b::maxBodySize);
         set(clientHeaderTimeout, b::clientHeaderTimeout);
+        set(clientBodyTimeout, b::clientBodyTimeout);
+        set(sendTimeout, b::sendTimeout);
         set(maxConnections, b::maxConnections);
         set(maxFails, b::maxFails);
         set(failTimeout, b::failTimeout);

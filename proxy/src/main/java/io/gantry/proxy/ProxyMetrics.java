@@ -23,6 +23,10 @@ public final class ProxyMetrics {
     private volatile String sourceState = "starting";
     /** TLS handshakes on the HTTPS listener by result. */
     public static final List<String> TLS_RESULTS = List.of("ok", "failed", "timeout", "plaintext");
+    /** The kinds of {@link #clientTimedOut}. */
+    public static final List<String> CLIENT_TIMEOUTS = List.of("header", "body", "send");
+    private final Map<String, LongAdder> clientTimeouts = CLIENT_TIMEOUTS.stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(r -> r, r -> new LongAdder()));
     private final Map<String, LongAdder> tlsHandshakes = TLS_RESULTS.stream()
             .collect(java.util.stream.Collectors.toUnmodifiableMap(r -> r, r -> new LongAdder()));
 
@@ -77,6 +81,18 @@ public final class ProxyMetrics {
 
     public void connectionClosed() {
         connectionsActive.decrement();
+    }
+
+    /**
+     * Counts a client given up on: a request head ({@code header}) or body ({@code body}) that stopped
+     * arriving, a response it took none of ({@code send}).
+     */
+    public void clientTimedOut(String kind) {
+        clientTimeouts.get(kind).increment();
+    }
+
+    public long clientTimeouts(String kind) {
+        return clientTimeouts.get(kind).sum();
     }
 
     /** Counts a TLS handshake on the HTTPS listener: {@code ok}, {@code failed}, {@code timeout}, {@code plaintext}. */

@@ -136,6 +136,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 metrics.backendErrors());
         metric(out, "gantry_connections_active", "gauge", "Open client connections.", metrics.connectionsActive());
         metric(out, "gantry_connections_total", "counter", "Client connections accepted.", metrics.connectionsOpened());
+        metric(out, "gantry_connections_refused_total", "counter", "Client connections closed on arrival: --max-connections were open.",
+                metrics.connectionsRefused());
+        help(out, "gantry_client_timeouts_total", "counter",
+                "Clients given up on: a request head or body that stopped arriving, a response they took none of (--send-timeout).");
+        for (String k : ProxyMetrics.CLIENT_TIMEOUTS) {
+            out.append("gantry_client_timeouts_total{kind=\"").append(k).append("\"} ").append(metrics.clientTimeouts(k)).append('\n');
+        }
         metric(out, "gantry_http2_connections_total", "counter", "Client connections that spoke HTTP/2.", metrics.http2Connections());
         metric(out, "gantry_http2_streams_total", "counter", "Request streams HTTP/2 clients opened.", metrics.http2Streams());
         metric(out, "gantry_pool_idle_connections", "gauge", "Idle keep-alive connections to backends, all pools.",

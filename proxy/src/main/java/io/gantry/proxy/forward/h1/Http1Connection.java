@@ -7,6 +7,7 @@ import io.gantry.proxy.forward.ClientStream;
 import io.gantry.proxy.forward.ClientTimeouts;
 import io.gantry.proxy.forward.ErrorPages;
 import io.gantry.proxy.forward.Exchange;
+import io.gantry.proxy.forward.ExchangeTimeouts;
 import io.gantry.proxy.forward.PacedReads;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.proxy.forward.RequestValidator;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * HTTP/1.1's wire rules: a backend's response bytes through as they came, beneath the encoder; this
  * hop's framing and Connection lines; whether the connection stays open after.
  */
-public final class Http1Connection extends ChannelInboundHandlerAdapter implements ClientStream {
+public final class Http1Connection extends ChannelInboundHandlerAdapter implements ClientStream, ExchangeTimeouts.Expiry {
 
     private static final Logger log = LoggerFactory.getLogger(Http1Connection.class);
 
@@ -63,6 +64,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private ChannelHandlerContext ctx;
     private ChannelHandlerContext raw;
     private ClientTimeouts timeouts;
+    private ExchangeTimeouts exchangeTimeouts;
     private String clientAddress;
     private String tlsProtocol;
     private boolean tlsKnown;
@@ -92,6 +94,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         this.raw = ctx.pipeline().context(RAW);
         this.reads = new PacedReads(ctx);
         this.backendConnections = context.connections(ctx.channel().eventLoop());
+        this.exchangeTimeouts = new ExchangeTimeouts(ctx.channel(), context.config().clientBodyTimeout(),
+                context.config().sendTimeout(), this);
         if (ctx.channel().isActive()) {
             start(); // added once the protocol was chosen (ALPN, or the first bytes with --h2c)
         }
@@ -110,6 +114,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        exchangeTimeouts.cancel();
         if (exchange != null) {
             exchange.clientGone();
             exchange = null;
@@ -169,6 +174,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     private void onContent(HttpContent content) {
+        exchangeTimeouts.bodyArrived();
         if (content.decoderResult().isFailure()) {
             // Bad chunk framing mid-body: what was forwarded is cut off, nothing after it is.
             RequestValidator.Rejection r = RequestValidator.decodeFailure(content.decoderResult().cause());
@@ -232,6 +238,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void readRequestBody() {
+        exchangeTimeouts.awaitingBody();
         reads.request();
     }
 
@@ -314,6 +321,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     private void exchangeEnded() {
         exchange = null;
+        exchangeTimeouts.exchangeEnded();
         if (timeouts != null) {
             timeouts.awaitNextHead();
         }
@@ -322,6 +330,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void cutOff(Exchange e) {
         exchange = null;
+        exchangeTimeouts.exchangeEnded();
         ctx.flush();
         ctx.close();
     }
@@ -329,6 +338,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void startTunnel(Exchange e, ResponseHead head, Channel backend) {
         exchange = null;
+        exchangeTimeouts.cancel(); // a tunnel's two sides pace each other
         Tunnel.open(ctx, raw, head, e.upgrade(), backend, context, this);
     }
 
@@ -344,10 +354,30 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && exchange != null) {
-            exchange.onClientWritable();
+        if (exchange != null) {
+            exchangeTimeouts.writabilityChanged();
+            if (ctx.channel().isWritable()) {
+                exchange.onClientWritable();
+            }
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void bodyTimedOut() {
+        if (exchange != null) {
+            metrics.clientTimedOut("body");
+            exchange.abortRequest(ExchangeTimeouts.BODY_TIMED_OUT);
+        }
+    }
+
+    @Override
+    public void sendTimedOut() {
+        if (exchange != null) {
+            log.debug("client connection {} took none of its response for the send timeout: dropped", ctx.channel());
+            metrics.clientTimedOut("send");
+            ctx.close(); // the exchange ends as cut off, in channelInactive
+        }
     }
 
     // --- the connection's own events --------------------------------------------------------------
@@ -365,6 +395,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ClientTimeouts.EXPIRED) {
             if (exchange == null) {
+                metrics.clientTimedOut("header");
                 metrics.response(408);
                 FullHttpResponse page = ErrorPages.page(HttpResponseStatus.REQUEST_TIMEOUT, "The request took too long to arrive.", true);
                 // The head began a header timeout ago; its request line, if any, is not known.

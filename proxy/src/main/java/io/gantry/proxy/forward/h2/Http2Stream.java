@@ -3,6 +3,7 @@ package io.gantry.proxy.forward.h2;
 import io.gantry.proxy.forward.BackendConnections;
 import io.gantry.proxy.forward.ClientStream;
 import io.gantry.proxy.forward.Exchange;
+import io.gantry.proxy.forward.ExchangeTimeouts;
 import io.gantry.proxy.forward.PacedReads;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.proxy.forward.RequestValidator;
@@ -38,7 +39,7 @@ import io.netty.util.ReferenceCountUtil;
  * client back while the backend is slow, and a slow reader of one stream stalls no other. A failure
  * resets this stream, never the connection.
  */
-final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientStream {
+final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientStream, ExchangeTimeouts.Expiry {
 
     private final ForwardingContext context;
     private final Http2ClientConnection connection;
@@ -50,6 +51,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     /** The response needs no END_STREAM of its own: its headers carried it. */
     private boolean responseEnded;
     private PacedReads reads;
+    private ExchangeTimeouts timeouts;
     /** The last response body piece, written with the next one, at a flush, or with END_STREAM. */
     private ByteBuf heldPiece;
 
@@ -62,6 +64,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.reads = new PacedReads(ctx);
+        this.timeouts = new ExchangeTimeouts(ctx.channel(), context.config().clientBodyTimeout(),
+                context.config().sendTimeout(), this);
     }
 
     @Override
@@ -120,6 +124,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     }
 
     private void onRequestBody(HttpContent content) {
+        timeouts.bodyArrived();
         if (content instanceof LastHttpContent) {
             requestEnded = true;
         }
@@ -165,6 +170,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
             requestEnded = true;
             exchange.onRequestBody(LastHttpContent.EMPTY_LAST_CONTENT);
         } else {
+            timeouts.awaitingBody();
             reads.request();
         }
     }
@@ -200,6 +206,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     @Override
     public void writeEnd(Exchange e, HttpHeaders trailers) {
         exchange = null;
+        timeouts.exchangeEnded();
         boolean withTrailers = trailers != null && !trailers.isEmpty();
         if (heldPiece != null) {
             ctx.write(new DefaultHttp2DataFrame(heldPiece, !withTrailers));
@@ -217,6 +224,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     @Override
     public void respond(Exchange e, FullHttpResponse response, boolean close) {
         exchange = null;
+        timeouts.exchangeEnded();
         boolean hasBody = response.content().isReadable();
         ctx.write(new DefaultHttp2HeadersFrame(Http2Messages.responseHeaders(response), !hasBody));
         if (hasBody) {
@@ -237,6 +245,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     @Override
     public void cutOff(Exchange e) {
         exchange = null;
+        timeouts.exchangeEnded();
         releaseHeldPiece();
         ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
         ctx.close();
@@ -263,10 +272,31 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && exchange != null) {
-            exchange.onClientWritable();
+        if (exchange != null) {
+            timeouts.writabilityChanged(); // the stream's flow-control window, or the connection's socket
+            if (ctx.channel().isWritable()) {
+                exchange.onClientWritable();
+            }
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void bodyTimedOut() {
+        if (exchange != null) {
+            context.metrics().clientTimedOut("body");
+            exchange.abortRequest(ExchangeTimeouts.BODY_TIMED_OUT);
+        }
+    }
+
+    @Override
+    public void sendTimedOut() {
+        if (exchange != null) {
+            context.metrics().clientTimedOut("send");
+            releaseHeldPiece();
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
+            ctx.close(); // the exchange ends as cut off, in channelInactive
+        }
     }
 
     /** A client's RST_STREAM comes as an event; the stream's channel closes right after (channelInactive). */
@@ -284,6 +314,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        timeouts.cancel();
         releaseHeldPiece();
         if (exchange != null) {
             exchange.clientGone(); // reset by the client, or the connection went
