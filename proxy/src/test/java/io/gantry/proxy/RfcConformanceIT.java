@@ -135,6 +135,10 @@ class RfcConformanceIT {
         c.add(Case.request("via-added", "9110 §7.6.3", "GET {T} HTTP/1.1\r\nHost: a\r\nVia: 1.1 earlier\r\n\r\n",
                 forwardedAll(r -> r.contains("1.1 earlier") && viaMembers(r) == 2, "carries its own Via")));
 
+        // --- request side: the proxy's own answers (RFC 9110 §6.6.1) ---
+        c.add(Case.request("own-answer-dated", "9110 §6.6.1", "GET {T} HTTP/1.1\r\n\r\n",
+                all(status(400), (t, r) -> t.last().header("date") != null ? null : "no Date on " + t)));
+
         // --- response side: framing and what follows it (RFC 9112 §6.3) ---
         c.add(Case.response("extra-bytes-after-content-length", "9112 §6.3",
                 Script.of("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" + SMUGGLED, After.POISON), body(200, "hello")));

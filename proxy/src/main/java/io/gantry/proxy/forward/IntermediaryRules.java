@@ -151,8 +151,8 @@ public final class IntermediaryRules {
         return kept;
     }
 
-    /** The Connection options of a head, in lower case. */
-    private static List<String> connectionOptions(HttpHeaders head) {
+    /** The Connection options of a head, in lower case: the fields they name go no further than this hop (RFC 9110 §7.6.1). */
+    public static List<String> connectionOptions(HttpHeaders head) {
         List<String> names = new ArrayList<>(2);
         if (head != null) {
             for (String value : head.getAll(HttpHeaderNames.CONNECTION)) {

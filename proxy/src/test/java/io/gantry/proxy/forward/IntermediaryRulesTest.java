@@ -102,6 +102,12 @@ class IntermediaryRulesTest {
     }
 
     @Test
+    void theFieldsConnectionNamesAreReadInLowerCase() {
+        HttpHeaders head = new DefaultHttpHeaders().add("Connection", "X-Hop, close").add("Connection", "Keep-Alive");
+        assertEquals(java.util.List.of("x-hop", "close", "keep-alive"), IntermediaryRules.connectionOptions(head));
+    }
+
+    @Test
     void maxForwardsZeroStopsOptionsAndTraceHereAndOtherwiseCountsDown() {
         HttpRequest zero = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.OPTIONS, "*");
         zero.headers().set("Max-Forwards", "0");

@@ -188,11 +188,13 @@ final class Http2Messages {
                 .path(request.uri());
         String forwardedFor = null;
         boolean dropExpect = !IntermediaryRules.forwardsExpect(request.protocolVersion());
+        List<String> named = h.contains(HttpHeaderNames.CONNECTION) ? IntermediaryRules.connectionOptions(h) : List.of();
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
             if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)
-                    || (dropExpect && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT))) {
+                    || (dropExpect && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT))
+                    || (!named.isEmpty() && named.contains(name.toString().toLowerCase(java.util.Locale.ROOT)))) {
                 continue;
             }
             if (HopByHop.is(name)) {
