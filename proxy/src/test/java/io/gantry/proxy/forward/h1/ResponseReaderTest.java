@@ -174,6 +174,13 @@ class ResponseReaderTest {
     }
 
     @Test
+    void aStatusLineWithoutReasonPhraseIsRead() {
+        reader.expect(false, false);
+        assertEquals("HEAD 200 LENGTH keep-alive|HTTP/1.1 200\r\nContent-Length: 2\r\n|ok<END>",
+                read("HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok"));
+    }
+
+    @Test
     void chunkedInAnHttp10ResponseIsFaultyFraming() {
         assertMalformed("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n0\r\n\r\n",
                 "Transfer-Encoding in an HTTP/1.0 response");
