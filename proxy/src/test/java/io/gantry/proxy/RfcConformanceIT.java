@@ -250,7 +250,8 @@ class RfcConformanceIT {
         c.add(Case.response("switch-without-upgrade-field", "9110 §15.2.2", WEBSOCKET,
                 Script.of("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\n\r\n", After.ECHO), all(noStatus(101), badGateway())));
         c.add(Case.response("switch-as-asked", "9110 §15.2.2", WEBSOCKET,
-                Script.of("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n", After.ECHO), status(101)));
+                Script.of("HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\nUpgrade: websocket\r\n"
+                        + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n", After.ECHO), status(101)));
         return c;
     }
 
