@@ -4,11 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Date;
 
 /** The short pages the proxy answers with itself when it cannot forward (502, 503, 504, 400). */
 public final class ErrorPages {
@@ -24,6 +26,8 @@ public final class ErrorPages {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        // RFC 9110 §6.6.1: the proxy is the origin of its own answers, and it has a clock
+        r.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
         if (close) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

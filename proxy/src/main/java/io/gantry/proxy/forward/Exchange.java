@@ -89,7 +89,7 @@ public final class Exchange {
         this.method = request.method();
         this.chunked = chunked;
         this.hasBody = hasBody;
-        this.upgrade = client.canUpgrade() ? upgradeRequested(request) : null;
+        this.upgrade = client.canUpgrade() ? IntermediaryRules.upgradeOffer(request) : null;
         this.accessLog = context.accessLog() == null ? null : new AccessLogRecorder(context, client, request, startNanos);
     }
 
@@ -109,6 +109,10 @@ public final class Exchange {
         RequestValidator.Rejection rejection = context.validator().check(request);
         if (rejection != null) {
             refuse(rejection);
+            return;
+        }
+        if (IntermediaryRules.maxForwardsReached(request)) {
+            answerAsFinalRecipient();
             return;
         }
         if (!client.secure() && context.config().httpRedirect() && HttpsRedirect.applies(request)) {
@@ -261,13 +265,21 @@ public final class Exchange {
             return;
         }
         int status = head.status();
-        if (head.informational()) {
-            client.writeHead(this, head); // 100 Continue and friends: the real response follows
+        if (head.informational()) { // 100 Continue and friends: the real response follows
+            if (!IntermediaryRules.takesInterim(request.protocolVersion())) {
+                head.release();
+                return;
+            }
+            client.writeHead(this, head);
+            if (!client.isWritable()) {
+                a.pauseResponse(); // a flood of them waits for the client, as a body does
+            }
             return;
         }
-        if (status == 101 && upgrade == null) {
+        if (status == 101 && !IntermediaryRules.switchAccepted(upgrade, head.upgrade())) {
             head.release();
-            attemptFailed(a, "switched protocols though the client did not ask to");
+            attemptFailed(a, upgrade == null ? "switched protocols though the client did not ask to"
+                    : "switched to '" + head.upgrade() + "', which the client did not offer");
             return;
         }
         phase = Phase.RESPONDING;
@@ -390,6 +402,20 @@ public final class Exchange {
 
     // --- answers from the proxy -------------------------------------------------------------------
 
+    /**
+     * Answers an OPTIONS or TRACE whose Max-Forwards ran out, as its final recipient (RFC 9110 §7.6.2):
+     * OPTIONS with 200 and what this hop allows; TRACE with 405, since the proxy reflects no request.
+     */
+    private void answerAsFinalRecipient() {
+        boolean options = method.equals(HttpMethod.OPTIONS);
+        HttpResponseStatus status = options ? HttpResponseStatus.OK : HttpResponseStatus.METHOD_NOT_ALLOWED;
+        FullHttpResponse response = ErrorPages.page(status, options ? "Max-Forwards reached 0 at this proxy."
+                : "TRACE is not reflected here.", false);
+        response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS");
+        metrics.response(status.code());
+        respond(response, false);
+    }
+
     /** Answers from the proxy itself; it is logged once, with its cause. */
     private void respondError(HttpResponseStatus status, String why, Object cause) {
         if (cause != null) {
@@ -479,20 +505,6 @@ public final class Exchange {
     /** The backend of the attempt in progress, or of the last one. */
     public Backend backend() {
         return backend;
-    }
-
-    /**
-     * The protocol the client asks to switch to: an Upgrade header that Connection names; null for
-     * none. {@code h2c} is never passed on (RFC 9113 §3.1 retired it): such a request goes to the
-     * backend as an ordinary one, so it cannot become a tunnel.
-     */
-    static String upgradeRequested(HttpRequest request) {
-        HttpHeaders h = request.headers();
-        String protocol = h.get(HttpHeaderNames.UPGRADE);
-        if (protocol == null || !h.containsValue(HttpHeaderNames.CONNECTION, "upgrade", true)) {
-            return null;
-        }
-        return protocol.regionMatches(true, 0, "h2c", 0, 3) && (protocol.length() == 3 || protocol.charAt(3) == ',') ? null : protocol;
     }
 
     static String describe(Object cause) {

@@ -7,6 +7,9 @@
  * ({@code h1.Http1Connection}) or an HTTP/2 stream ({@code h2}). Attempts are made by each event loop's
  * {@link io.gantry.proxy.forward.BackendConnections} over the protocol the backend speaks. Bodies are
  * never aggregated: each side reads only while the other can take what it writes.
- * {@link io.gantry.proxy.forward.HopByHop} is the one table of the fields no hop passes on.
+ * {@link io.gantry.proxy.forward.HopByHop} is the one table of the fields no hop passes on;
+ * {@link io.gantry.proxy.forward.IntermediaryRules} decides once what else RFC 9110 and 9112 ask of an
+ * intermediary (versions, trailers, interim responses, Upgrade, Max-Forwards, Via), for both directions
+ * and both protocols; {@code proxy/RFC-AUDIT.md} lists every such rule and the test that pins it.
  */
 package io.gantry.proxy.forward;

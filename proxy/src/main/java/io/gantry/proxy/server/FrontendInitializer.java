@@ -5,6 +5,7 @@ import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.forward.ClientTimeouts;
 import io.gantry.proxy.forward.ForwardingContext;
 import io.gantry.proxy.forward.h1.Http1Connection;
+import io.gantry.proxy.forward.h1.RequestDecoder;
 import io.gantry.proxy.forward.h2.Http2ClientConnection;
 import io.gantry.proxy.tls.TlsTermination;
 import io.netty.channel.Channel;
@@ -12,7 +13,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -91,7 +91,7 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
         ProxyConfig config = context.config();
         p.addLast("timeouts", new ClientTimeouts(config.clientIdleTimeout(), config.clientHeaderTimeout()))
                 .addLast(Http1Connection.RAW, new HttpResponseEncoder())
-                .addLast("request-decoder", new HttpRequestDecoder(decoderConfig))
+                .addLast("request-decoder", new RequestDecoder(decoderConfig))
                 .addLast("one-message-per-read", new FlowControlHandler())
                 .addLast("forward", new Http1Connection(context, secure));
     }

@@ -1,6 +1,7 @@
 package io.gantry.proxy.forward.h1;
 
 import io.gantry.proxy.forward.HopByHop;
+import io.gantry.proxy.forward.IntermediaryRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -20,7 +21,8 @@ import java.util.Map;
  * Hop-by-hop headers ({@link HopByHop}, and the headers Connection names) describe one connection and are left out; the body is framed for the next hop
  * (chunked when its length is not known); the request goes out as HTTP/1.1, so backend connections can
  * be reused. X-Forwarded-For gains the client's address, X-Forwarded-Proto (http or https) and X-Forwarded-Host are set;
- * Host passes through. (Responses are not decoded: {@link ResponseReader} drops the same headers from
+ * Host passes through; Via gains this hop ({@link IntermediaryRules#via}); an HTTP/1.0 client's Expect is
+ * left out, as it would mean something else in HTTP/1.1. (Responses are not decoded: {@link ResponseReader} drops the same headers from
  * the bytes.)
  */
 public final class HeaderRewriter {
@@ -36,6 +38,7 @@ public final class HeaderRewriter {
     private static final byte[] FORWARDED_PROTO_HTTP = bytes("X-Forwarded-Proto: http\r\n");
     private static final byte[] FORWARDED_PROTO_HTTPS = bytes("X-Forwarded-Proto: https\r\n");
     private static final byte[] FORWARDED_HOST = bytes("X-Forwarded-Host: ");
+    private static final byte[] VIA = bytes("Via: ");
     private static final short COLON_SPACE = (':' << 8) | ' ';
     private static final short COMMA_SPACE = (',' << 8) | ' ';
     static final short CRLF = ('\r' << 8) | '\n';
@@ -69,10 +72,12 @@ public final class HeaderRewriter {
         ByteBufUtil.writeAscii(out, request.uri());
         out.writeBytes(HTTP_1_1);
         boolean forwardedFor = false;
+        boolean dropExpect = !IntermediaryRules.forwardsExpect(request.protocolVersion());
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
-            if (HopByHop.is(name) || (named != null && containsIgnoreCase(named, name))) {
+            if (HopByHop.is(name) || (named != null && containsIgnoreCase(named, name))
+                    || (dropExpect && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT))) {
                 continue;
             }
             if (isForwarded(name)) {
@@ -89,6 +94,9 @@ public final class HeaderRewriter {
             ByteBufUtil.writeAscii(out, upgrade);
             out.writeShort(CRLF);
         }
+        out.writeBytes(VIA);
+        ByteBufUtil.writeAscii(out, IntermediaryRules.via(request.protocolVersion()));
+        out.writeShort(CRLF);
         out.writeBytes(FORWARDED_FOR);
         if (forwardedFor) {
             for (String earlier : h.getAll(X_FORWARDED_FOR)) {

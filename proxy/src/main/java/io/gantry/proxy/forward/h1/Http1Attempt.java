@@ -4,6 +4,7 @@ import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.ConnectionPool;
 import io.gantry.proxy.forward.Attempt;
 import io.gantry.proxy.forward.Exchange;
+import io.gantry.proxy.forward.IntermediaryRules;
 import io.gantry.proxy.forward.ResponseHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -84,7 +85,8 @@ public final class Http1Attempt extends Attempt {
         if (exchange.requestChunked()) {
             ChunkedBody.writeChunk(ch, content.content()); // the content's one buffer, released when written
             if (content instanceof LastHttpContent last) {
-                ch.write(ChunkedBody.lastChunk(ch.alloc(), last), ch.voidPromise()); // trailers are not reference counted
+                HttpHeaders trailers = IntermediaryRules.forwardableTrailers(last.trailingHeaders(), exchange.request().headers());
+                ch.write(ChunkedBody.lastChunk(ch.alloc(), trailers), ch.voidPromise()); // trailers are not reference counted
             }
         } else if (content.content().isReadable()) {
             ch.write(content.content(), ch.voidPromise());

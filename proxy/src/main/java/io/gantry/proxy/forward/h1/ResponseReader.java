@@ -1,6 +1,7 @@
 package io.gantry.proxy.forward.h1;
 
 import io.gantry.proxy.forward.HopByHop;
+import io.gantry.proxy.forward.IntermediaryRules;
 import io.gantry.proxy.forward.ResponseHead;
 import io.gantry.proxy.forward.ResponseHead.Framing;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -11,15 +12,19 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads a backend connection's responses straight from its bytes, where a decoder would build header
  * objects that an encoder then writes out again. For each response it passes on a {@link ResponseHead}
  * (the head's end-to-end lines, copied as sent), then the body as slices of what was read (chunked
  * framing included, unless the client needs it removed, when its trailer fields come apart as
- * {@link Trailers}), then {@link #END}. It is strict about what it
+ * {@link Trailers}), then {@link #END}. Trailer lines are always read: a field that may not pass
+ * ({@link IntermediaryRules#mayForwardTrailer}, or one the head's Connection names) is left out, one
+ * that is not a field line fails the response. It is strict about what it
  * must understand to find a response's end (status line, header syntax, Content-Length,
  * Transfer-Encoding, chunk framing), so that the client, reading the same bytes, finds the same end; a
  * response it cannot frame fails as {@link Malformed}.
@@ -58,7 +63,6 @@ final class ResponseReader extends ByteToMessageDecoder {
     private static final int DROP = 1; // a line flag: leave the header line out
     private static final int OPTION_CLOSE = 1; // Connection header options, as readConnection returns them
     private static final int OPTION_KEEP_ALIVE = 2;
-    private static final byte[] HTTP_1 = "HTTP/1.".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HTTP_11 = "HTTP/1.1 ".getBytes(StandardCharsets.US_ASCII);
     private static final short CRLF = (CR << 8) | LF;
     private static final boolean[] TOKEN = new boolean[256];
@@ -78,6 +82,10 @@ final class ResponseReader extends ByteToMessageDecoder {
     private long remaining;
     private int trailerBytes;
     private HttpHeaders trailers;
+    /** The trailer lines kept so far of a chunked body passed on with its framing, written out at its end. */
+    private ByteBuf keptTrailerLines;
+    /** The field names the head's Connection header lists (lower case), left out of the trailers too; null for none. */
+    private List<String> connectionNamed;
     private byte[] head = new byte[1024];
     private int headLength;
     private int[] lines = new int[3 * 32]; // per line of a head: start, end (terminator excluded), flags
@@ -146,7 +154,20 @@ final class ResponseReader extends ByteToMessageDecoder {
 
     private Malformed malformed(String why) {
         state = State.BROKEN;
+        releaseKeptTrailers();
         return new Malformed(why);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        releaseKeptTrailers();
+    }
+
+    private void releaseKeptTrailers() {
+        if (keptTrailerLines != null) {
+            keptTrailerLines.release();
+            keptTrailerLines = null;
+        }
     }
 
     // --- the head ---------------------------------------------------------------------------------
@@ -164,17 +185,18 @@ final class ResponseReader extends ByteToMessageDecoder {
             return; // wait for the rest
         }
         byte[] b = head;
+        connectionNamed = null;
 
-        // Status line: HTTP/1.x SP 3DIGIT [SP reason]
+        // Status line: HTTP-version SP 3DIGIT [SP reason], the version HTTP/1.x (RFC 9112 §2.3, §4)
         int s = lines[0];
         int e = lines[1];
-        if (e - s < 12 || !startsWith(b, s, HTTP_1) || !isDigit(b[s + 7]) || b[s + 8] != ' ' || !isDigit(b[s + 9])
+        if (e - s < 12 || !IntermediaryRules.validVersion(b, s) || b[s + 5] != '1' || b[s + 8] != ' ' || !isDigit(b[s + 9])
                 || !isDigit(b[s + 10]) || !isDigit(b[s + 11]) || (e - s > 12 && b[s + 12] != ' ') || !isText(b, s + 12, e)) {
             throw malformed("bad status line");
         }
         boolean http11 = b[s + 7] != '0';
         int status = (b[s + 9] - '0') * 100 + (b[s + 10] - '0') * 10 + (b[s + 11] - '0');
-        if (status < 100) {
+        if (!IntermediaryRules.validStatus(status)) {
             throw malformed("bad status code");
         }
 
@@ -257,7 +279,7 @@ final class ResponseReader extends ByteToMessageDecoder {
                 }
                 default -> readHere = false;
             }
-            drop(i, readHere ? colon - ls != 14 : HopByHop.is(b, ls, colon));
+            drop(i, readHere ? colon - ls != 14 || !IntermediaryRules.mayCarryContentLength(status) : HopByHop.is(b, ls, colon));
         }
         int connectionFlags = connectionHeaders == 0 ? 0 : readConnection(b, count, connectionHeaders);
         boolean close = (connectionFlags & OPTION_CLOSE) != 0;
@@ -269,6 +291,9 @@ final class ResponseReader extends ByteToMessageDecoder {
         } else if (transferEncoding) {
             if (!chunked) {
                 throw malformed("a Transfer-Encoding that does not end in chunked");
+            }
+            if (!http11) {
+                throw malformed("Transfer-Encoding in an HTTP/1.0 response"); // RFC 9112 §6.1: its framing is faulty
             }
             if (contentLength >= 0) {
                 throw malformed("both Content-Length and Transfer-Encoding");
@@ -385,6 +410,10 @@ final class ResponseReader extends ByteToMessageDecoder {
                 } else if (equalsIgnoreCase(b, ts, te, "keep-alive")) {
                     flags |= OPTION_KEEP_ALIVE;
                 } else if (te > ts && !equalsIgnoreCase(b, ts, te, "content-length")) {
+                    if (connectionNamed == null) {
+                        connectionNamed = new ArrayList<>(2);
+                    }
+                    connectionNamed.add(new String(b, ts, te - ts, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT));
                     for (int i = 1; i < count; i++) {
                         int hs = lines[3 * i];
                         int nameEnd = hs + (te - ts);
@@ -440,20 +469,25 @@ final class ResponseReader extends ByteToMessageDecoder {
                         state = State.CHUNK_SIZE;
                     }
                 }
-                default -> { // TRAILER
+                default -> { // TRAILER: each line read here, not passed on as it came
+                    if (!dechunk && r > passFrom) {
+                        out.add(in.retainedSlice(passFrom, r - passFrom)); // the body up to its last chunk
+                    }
                     int eol = lineEnd(in, maxHeadSize, "trailer line");
                     if (eol < 0) {
                         waiting = true;
+                        passFrom = r;
                     } else {
                         trailerBytes += eol + 2 - r;
                         if (trailerBytes > maxHeadSize) {
                             throw malformed("trailers larger than " + maxHeadSize + " bytes");
                         }
                         finished = eol == r;
-                        if (dechunk && !finished) {
+                        if (!finished) {
                             keepTrailer(in, r, eol);
                         }
                         in.readerIndex(eol + 2);
+                        passFrom = eol + 2;
                     }
                 }
             }
@@ -466,13 +500,20 @@ final class ResponseReader extends ByteToMessageDecoder {
                 out.add(new Trailers(trailers));
                 trailers = null;
             }
+            if (!dechunk) {
+                ByteBuf section = keptTrailerLines != null ? keptTrailerLines : in.alloc().buffer(2);
+                keptTrailerLines = null;
+                out.add(section.writeShort(CRLF));
+            }
             end(in, out);
         }
     }
 
     /**
-     * Keeps a trailer line of a body passed on without its framing, for a client that takes trailer
-     * fields apart (HTTP/2); fields that frame or route a message are not trailers (RFC 9110 §6.5.1).
+     * Reads one trailer line: a field line like a head's (RFC 9112 §5, §7.1.2), or the response fails.
+     * A field that frames, routes or describes one connection, or that the head's Connection names,
+     * is left out (RFC 9110 §6.5.1, §7.6.1); the others are kept, as fields for a client that takes
+     * them apart (HTTP/2, or an HTTP/1.0 client that gets none), else as the line itself.
      */
     private void keepTrailer(ByteBuf in, int from, int to) {
         if (!isText(in, from, to)) {
@@ -481,7 +522,7 @@ final class ResponseReader extends ByteToMessageDecoder {
         String line = in.toString(from, to - from, StandardCharsets.ISO_8859_1);
         int colon = line.indexOf(':');
         if (colon <= 0) {
-            throw malformed("bad trailer line");
+            throw malformed(isSpace((byte) line.charAt(0)) ? "obsolete line folding in the trailers" : "bad trailer line");
         }
         String name = line.substring(0, colon);
         for (int i = 0; i < name.length(); i++) {
@@ -489,7 +530,15 @@ final class ResponseReader extends ByteToMessageDecoder {
                 throw malformed("bad trailer name");
             }
         }
-        if (HopByHop.is(name) || name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("host")) {
+        if (!IntermediaryRules.mayForwardTrailer(name)
+                || (connectionNamed != null && connectionNamed.contains(name.toLowerCase(Locale.ROOT)))) {
+            return;
+        }
+        if (!dechunk) {
+            if (keptTrailerLines == null) {
+                keptTrailerLines = in.alloc().buffer(to - from + 4);
+            }
+            keptTrailerLines.writeBytes(in, from, to - from).writeShort(CRLF);
             return;
         }
         if (trailers == null) {
@@ -577,10 +626,6 @@ final class ResponseReader extends ByteToMessageDecoder {
 
     private static int toLower(byte b) {
         return b >= 'A' && b <= 'Z' ? b + 32 : b;
-    }
-
-    private static boolean startsWith(byte[] b, int from, byte[] prefix) {
-        return Arrays.equals(b, from, from + prefix.length, prefix, 0, prefix.length);
     }
 
     private static boolean isDigit(byte b) {

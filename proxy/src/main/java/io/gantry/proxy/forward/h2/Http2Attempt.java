@@ -4,6 +4,7 @@ import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.forward.Attempt;
 import io.gantry.proxy.forward.Deadline;
 import io.gantry.proxy.forward.Exchange;
+import io.gantry.proxy.forward.IntermediaryRules;
 import io.gantry.proxy.forward.ResponseHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -116,7 +117,7 @@ public final class Http2Attempt extends Attempt {
         ByteBuf data = piece.content();
         if (piece instanceof LastHttpContent last) {
             requestEnded = true;
-            HttpHeaders trailers = last.trailingHeaders();
+            HttpHeaders trailers = IntermediaryRules.forwardableTrailers(last.trailingHeaders(), exchange.request().headers());
             if (trailers.isEmpty()) {
                 stream.write(new DefaultHttp2DataFrame(data, true));
             } else {
@@ -189,7 +190,8 @@ public final class Http2Attempt extends Attempt {
             deadline.start(responseTimeoutNanos); // the backend is not silent
             if (msg instanceof Http2HeadersFrame frame) {
                 if (responseStarted) {
-                    exchange.onResponseEnd(Http2Attempt.this, Http2Messages.toTrailers(frame.headers()), true);
+                    exchange.onResponseEnd(Http2Attempt.this,
+                            IntermediaryRules.forwardableTrailers(Http2Messages.toTrailers(frame.headers()), null), true);
                     return;
                 }
                 ResponseHead head = Http2Messages.responseHead(frame.headers(), frame.isEndStream(),

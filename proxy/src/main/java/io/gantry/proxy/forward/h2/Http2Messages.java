@@ -3,6 +3,7 @@ package io.gantry.proxy.forward.h2;
 import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.forward.Exchange;
 import io.gantry.proxy.forward.HopByHop;
+import io.gantry.proxy.forward.IntermediaryRules;
 import io.gantry.proxy.forward.ResponseHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -157,10 +158,15 @@ final class Http2Messages {
         return out;
     }
 
-    /** Trailer fields for an HTTP/2 client. */
+    /** Trailer fields for an HTTP/2 peer: those {@link IntermediaryRules#mayForwardTrailer} lets pass, names in lower case. */
     static Http2Headers trailers(HttpHeaders fields) {
         Http2Headers out = new DefaultHttp2Headers(false);
-        addAll(out, fields);
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = fields.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            if (IntermediaryRules.mayForwardTrailer(e.getKey())) {
+                out.add(AsciiString.of(e.getKey()).toLowerCase(), e.getValue());
+            }
+        }
         return out;
     }
 
@@ -181,10 +187,14 @@ final class Http2Messages {
                 .authority(host != null ? host : backend.address().toString())
                 .path(request.uri());
         String forwardedFor = null;
+        boolean dropExpect = !IntermediaryRules.forwardsExpect(request.protocolVersion());
+        List<String> named = h.contains(HttpHeaderNames.CONNECTION) ? IntermediaryRules.connectionOptions(h) : List.of();
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             CharSequence name = e.getKey();
-            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)) {
+            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)
+                    || (dropExpect && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.EXPECT))
+                    || (!named.isEmpty() && named.contains(name.toString().toLowerCase(java.util.Locale.ROOT)))) {
                 continue;
             }
             if (HopByHop.is(name)) {
@@ -203,6 +213,7 @@ final class Http2Messages {
             }
             out.add(AsciiString.of(name).toLowerCase(), e.getValue());
         }
+        out.add(HttpHeaderNames.VIA, IntermediaryRules.via(request.protocolVersion()));
         String client = exchange.client().clientAddress();
         out.add(X_FORWARDED_FOR, forwardedFor == null ? client : forwardedFor + ", " + client);
         out.add(X_FORWARDED_PROTO, exchange.client().secure() ? "https" : "http");

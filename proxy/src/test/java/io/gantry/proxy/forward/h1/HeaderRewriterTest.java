@@ -54,7 +54,7 @@ class HeaderRewriterTest {
     void headIsWrittenOnceInWireFormat() {
         ByteBuf head = HeaderRewriter.requestHead(ByteBufAllocator.DEFAULT, request(), false, "10.1.1.1", null);
         try {
-            assertEquals("GET /a?b=c HTTP/1.1\r\nHost: example.com\r\nX-Forwarded-For: 10.1.1.1\r\n"
+            assertEquals("GET /a?b=c HTTP/1.1\r\nHost: example.com\r\nVia: 1.0 gantry\r\nX-Forwarded-For: 10.1.1.1\r\n"
                     + "X-Forwarded-Proto: http\r\nX-Forwarded-Host: example.com\r\n\r\n", head.toString(StandardCharsets.US_ASCII));
         } finally {
             head.release();
@@ -131,5 +131,22 @@ class HeaderRewriterTest {
         HttpHeaders h = sent(r, false, "websocket").headers();
         assertEquals("upgrade", h.get("Connection"));
         assertEquals("websocket", h.get("Upgrade"));
+    }
+
+    @Test
+    void viaGainsThisHopAfterTheOnesBefore() {
+        HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+        r.headers().set("Host", "a").add("Via", "1.1 first");
+        assertEquals(List.of("1.1 first", "1.1 gantry"), sent(r, false, null).headers().getAll("Via"));
+    }
+
+    @Test
+    void anHttp10ClientsExpectationIsNotPassedOnAsAnHttp11One() {
+        HttpRequest old = request();
+        old.headers().set("Expect", "100-continue");
+        assertNull(sent(old, false, null).headers().get("Expect"));
+        HttpRequest current = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/");
+        current.headers().set("Host", "a").set("Expect", "100-continue");
+        assertEquals("100-continue", sent(current, false, null).headers().get("Expect"));
     }
 }

@@ -166,6 +166,78 @@ class ResponseReaderTest {
     }
 
     @Test
+    void statusLinesRefuseWhatIsNotAnHttp1VersionOrAStatusCode() {
+        for (String statusLine : new String[] {"http/1.1 200 OK", "Http/1.1 200 OK", "HTTP/1.10 200 OK", "HTTP/01.1 200 OK",
+                "HTTP/2.0 200 OK", "HTTP/1.1 099 Odd", "HTTP/1.1 600 Odd", "ICY 200 OK"}) {
+            assertMalformed(statusLine + "\r\nContent-Length: 0\r\n\r\n", "bad status");
+        }
+    }
+
+    @Test
+    void aStatusLineWithoutReasonPhraseIsRead() {
+        reader.expect(false, false);
+        assertEquals("HEAD 200 LENGTH keep-alive|HTTP/1.1 200\r\nContent-Length: 2\r\n|ok<END>",
+                read("HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok"));
+    }
+
+    @Test
+    void chunkedInAnHttp10ResponseIsFaultyFraming() {
+        assertMalformed("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n0\r\n\r\n",
+                "Transfer-Encoding in an HTTP/1.0 response");
+    }
+
+    @Test
+    void contentLengthIsLeftOutOfInterimAnd204Responses() {
+        reader.expect(false, false);
+        assertEquals("HEAD 100 NONE keep-alive|HTTP/1.1 100 Continue\r\n|HEAD 204 NONE keep-alive|HTTP/1.1 204 No Content\r\n|<END>",
+                read("HTTP/1.1 100 Continue\r\nContent-Length: 5\r\n\r\nHTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"));
+        reader.expect(false, false);
+        assertEquals("HEAD 304 NONE keep-alive|HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n|<END>",
+                read("HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n"));
+    }
+
+    @Test
+    void trailersThatFrameRouteOrBelongToTheConnectionAreLeftOut() {
+        String response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: X-Hop\r\n\r\n2\r\nok\r\n0\r\n"
+                + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\nHost: evil\r\nConnection: close\r\nKeep-Alive: 1\r\n"
+                + "X-Hop: secret\r\nX-Sum: 1\r\n\r\n";
+        reader.expect(false, false);
+        assertEquals("HEAD 200 CHUNKED keep-alive|HTTP/1.1 200 OK\r\n|2\r\nok\r\n0\r\nX-Sum: 1\r\n\r\n<END>", read(response));
+        for (int cut = 60; cut < response.length(); cut += 7) {
+            reader.expect(false, false);
+            assertEquals("HEAD 200 CHUNKED keep-alive|HTTP/1.1 200 OK\r\n|2\r\nok\r\n0\r\nX-Sum: 1\r\n\r\n<END>",
+                    read(response.substring(0, cut), response.substring(cut)), "cut at " + cut);
+        }
+        reader.expect(false, true);
+        ch.writeInbound(Unpooled.copiedBuffer(response, StandardCharsets.ISO_8859_1));
+        ch.<ResponseHead>readInbound().release();
+        ByteBuf data = ch.readInbound();
+        data.release();
+        ResponseReader.Trailers trailers = ch.readInbound();
+        assertEquals("[X-Sum=1]", trailers.fields().entries().toString());
+        assertEquals(ResponseReader.END, ch.readInbound());
+    }
+
+    @Test
+    void trailerLinesThatAreNotFieldLinesFailTheResponse() {
+        String start = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n";
+        assertMalformed(start + "X-T : v\r\n\r\n", "bad trailer name");
+        assertMalformed(start + "X-T: a\r\n b\r\n\r\n", "obsolete line folding in the trailers");
+        assertMalformed(start + "not a field\r\n\r\n", "bad trailer");
+        assertMalformed(start + "X-T: a\u0000b\r\n\r\n", "control character in a trailer line");
+    }
+
+    private static void assertMalformed(String response, String why) {
+        ResponseReader r = new ResponseReader(8192);
+        EmbeddedChannel channel = new EmbeddedChannel(r);
+        r.expect(false, false);
+        ResponseReader.Malformed e = assertThrows(ResponseReader.Malformed.class,
+                () -> channel.writeInbound(Unpooled.copiedBuffer(response, StandardCharsets.ISO_8859_1)), response);
+        assertTrue(e.getMessage().contains(why), response + " -> " + e.getMessage());
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
     void aHeadLargerThanTheLimitIsRefused() {
         ResponseReader small = new ResponseReader(64);
         EmbeddedChannel channel = new EmbeddedChannel(small);
