@@ -46,20 +46,21 @@ public final class FrontendInitializer extends ChannelInitializer<Channel> {
     private final ConnectionAdmission admission;
     private final TlsTermination tls;
 
-    /** A cleartext listener's connections; {@code connections} tracks each until it closes. */
+    /** A cleartext listener's connections, with a cap of their own; {@code connections} tracks each until it closes. */
     public FrontendInitializer(ForwardingContext context, ChannelGroup connections) {
-        this(context, connections, null);
+        this(context, connections, null, new ConnectionAdmission(context.config().maxConnections(), context.metrics()));
     }
 
     /**
      * @param connections where each new connection is tracked until it closes
      * @param tls for the HTTPS listener: what its connections begin with; null for cleartext
+     * @param admission the connection cap, shared by the listeners
      */
-    public FrontendInitializer(ForwardingContext context, ChannelGroup connections, TlsTermination tls) {
+    FrontendInitializer(ForwardingContext context, ChannelGroup connections, TlsTermination tls, ConnectionAdmission admission) {
         this.context = context;
         this.connections = connections;
         this.tls = tls;
-        this.admission = new ConnectionAdmission(context.config().maxConnections(), context.metrics());
+        this.admission = admission;
         ProxyConfig config = context.config();
         this.decoderConfig = new HttpDecoderConfig()
                 .setMaxInitialLineLength(config.maxInitialLineLength())

@@ -48,12 +48,13 @@ public final class ProxyServer {
      */
     public void start(Transport transport, EventLoopGroup group) throws InterruptedException {
         ProxyConfig config = context.config();
+        ConnectionAdmission admission = ConnectionAdmission.withinFileLimit(config.maxConnections(), context.metrics());
         if (config.tlsListen() != null) {
-            tlsAddress = bind(transport, group, config.tlsListen(), new FrontendInitializer(context, connections, tls));
+            tlsAddress = bind(transport, group, config.tlsListen(), new FrontendInitializer(context, connections, tls, admission));
             context.httpsPort(tlsAddress.getPort());
         }
         if (config.listen() != null) {
-            address = bind(transport, group, config.listen(), new FrontendInitializer(context, connections, null));
+            address = bind(transport, group, config.listen(), new FrontendInitializer(context, connections, null, admission));
         }
     }
 

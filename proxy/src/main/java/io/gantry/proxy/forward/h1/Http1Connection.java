@@ -64,6 +64,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private ChannelHandlerContext ctx;
     private ChannelHandlerContext raw;
     private ClientTimeouts timeouts;
+    /** Made when first needed: most connections never wait on a body or a reader (an idle one costs less). */
     private ExchangeTimeouts exchangeTimeouts;
     private String clientAddress;
     private String tlsProtocol;
@@ -94,8 +95,6 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         this.raw = ctx.pipeline().context(RAW);
         this.reads = new PacedReads(ctx);
         this.backendConnections = context.connections(ctx.channel().eventLoop());
-        this.exchangeTimeouts = new ExchangeTimeouts(ctx.channel(), context.config().clientBodyTimeout(),
-                context.config().sendTimeout(), this);
         if (ctx.channel().isActive()) {
             start(); // added once the protocol was chosen (ALPN, or the first bytes with --h2c)
         }
@@ -114,7 +113,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        exchangeTimeouts.cancel();
+        if (exchangeTimeouts != null) {
+            exchangeTimeouts.cancel();
+        }
         if (exchange != null) {
             exchange.clientGone();
             exchange = null;
@@ -174,7 +175,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     private void onContent(HttpContent content) {
-        exchangeTimeouts.bodyArrived();
+        if (exchangeTimeouts != null) {
+            exchangeTimeouts.bodyArrived();
+        }
         if (content.decoderResult().isFailure()) {
             // Bad chunk framing mid-body: what was forwarded is cut off, nothing after it is.
             RequestValidator.Rejection r = RequestValidator.decodeFailure(content.decoderResult().cause());
@@ -238,7 +241,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void readRequestBody() {
-        exchangeTimeouts.awaitingBody();
+        if (exchange != null && exchange.requestHasBody()) { // without one, its end is already decoded
+            exchangeTimeouts().awaitingBody();
+        }
         reads.request();
     }
 
@@ -321,7 +326,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     private void exchangeEnded() {
         exchange = null;
-        exchangeTimeouts.exchangeEnded();
+        if (exchangeTimeouts != null) {
+            exchangeTimeouts.exchangeEnded();
+        }
         if (timeouts != null) {
             timeouts.awaitNextHead();
         }
@@ -330,7 +337,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void cutOff(Exchange e) {
         exchange = null;
-        exchangeTimeouts.exchangeEnded();
+        if (exchangeTimeouts != null) {
+            exchangeTimeouts.exchangeEnded();
+        }
         ctx.flush();
         ctx.close();
     }
@@ -338,7 +347,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void startTunnel(Exchange e, ResponseHead head, Channel backend) {
         exchange = null;
-        exchangeTimeouts.cancel(); // a tunnel's two sides pace each other
+        if (exchangeTimeouts != null) {
+            exchangeTimeouts.cancel(); // a tunnel's two sides pace each other
+        }
         Tunnel.open(ctx, raw, head, e.upgrade(), backend, context, this);
     }
 
@@ -355,12 +366,20 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (exchange != null) {
-            exchangeTimeouts.writabilityChanged();
+            exchangeTimeouts().writabilityChanged();
             if (ctx.channel().isWritable()) {
                 exchange.onClientWritable();
             }
         }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    private ExchangeTimeouts exchangeTimeouts() {
+        if (exchangeTimeouts == null) {
+            exchangeTimeouts = new ExchangeTimeouts(ctx.channel(), context.config().clientBodyTimeout(),
+                    context.config().sendTimeout(), this);
+        }
+        return exchangeTimeouts;
     }
 
     @Override
