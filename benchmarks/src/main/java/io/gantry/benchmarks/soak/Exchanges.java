@@ -63,11 +63,11 @@ final class Exchanges {
             case H1_KEEPALIVE_64KIB -> get(h1, plain, "/64KiB", BODY_64KIB, HttpClient.Version.HTTP_1_1);
             case H1_CLOSE_64B -> ClosingGet.run(http, "/64B", BODY_64B, timeoutMs);
             case H1_CLOSE_64KIB -> ClosingGet.run(http, "/64KiB", BODY_64KIB, timeoutMs);
-            case H1_UPLOAD_64KIB -> upload(h1, plain, HttpClient.Version.HTTP_1_1);
+            case H1_UPLOAD_64KIB -> upload(h1, plain, 65536, HttpClient.Version.HTTP_1_1);
             case HTTPS_H1_64KIB -> get(h1Tls, tls, "/64KiB", BODY_64KIB, HttpClient.Version.HTTP_1_1);
             case H2_64B -> get(h2, tls, "/64B", BODY_64B, HttpClient.Version.HTTP_2);
             case H2_64KIB -> get(h2, tls, "/64KiB", BODY_64KIB, HttpClient.Version.HTTP_2);
-            case H2_UPLOAD_64KIB -> upload(h2, tls, HttpClient.Version.HTTP_2);
+            case H2_UPLOAD_60KIB -> upload(h2, tls, 61440, HttpClient.Version.HTTP_2);
             case WS -> EchoSession.run(h1, URI.create("ws://" + plain.getAuthority() + "/ws"), BODY_64B, BODY_64KIB, timeoutMs);
             case WSS -> EchoSession.run(h1Tls, URI.create("wss://" + tls.getAuthority() + "/ws"), BODY_64B, BODY_64KIB, timeoutMs);
         };
@@ -79,9 +79,9 @@ final class Exchanges {
                 : "body of " + body.length + " bytes, expected " + expected.length + (body.length == expected.length ? " (other bytes)" : ""));
     }
 
-    /** POSTs 64 KiB of random bytes to SoakEcho (through nginx), which answers with their length and CRC-32. */
-    private Result upload(HttpClient client, URI base, HttpClient.Version version) {
-        byte[] data = new byte[65536];
+    /** POSTs {@code size} random bytes to SoakEcho (through nginx), which answers with their length and CRC-32. */
+    private Result upload(HttpClient client, URI base, int size, HttpClient.Version version) {
+        byte[] data = new byte[size];
         ThreadLocalRandom.current().nextBytes(data);
         CRC32 crc = new CRC32();
         crc.update(data);
