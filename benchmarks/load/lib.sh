@@ -21,8 +21,12 @@ stop_work() {
   [ ! -d "$work/pids" ] || noted=($(cat "$work/pids"/* 2>/dev/null))
   for pid in "${pids[@]}" "${noted[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  for pid in "${noted[@]}"; do # not children of this shell, so polled: gone within 5 s
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  for pid in "${noted[@]}"; do # not children of this shell, so polled; an etcd leader may take seconds
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then # still there after 10 s: SIGKILL, and gone within 2 s
+      kill -9 "$pid" 2>/dev/null || true
+      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
   done
   if [ "$status" -eq 0 ] && [ -z "$keep_work" ]; then rm -rf "$work"; fi
 }
