@@ -6,7 +6,8 @@
 me=$(basename "$0")
 
 # start_work: makes $work (/tmp/gantry-$me.XXXXXX) and the trap that, when the script ends, kills every
-# process in $pids and removes $work, unless the script failed or set keep_work (then its logs stay).
+# process in $pids and those noted with note_pid, and removes $work, unless the script failed or set
+# keep_work (then its logs stay).
 start_work() {
   work=$(mktemp -d "/tmp/gantry-$me.XXXXXX")
   chmod 755 "$work" # nginx workers run as another user when started by root
@@ -16,11 +17,25 @@ start_work() {
   trap 'exit 130' INT TERM
 }
 stop_work() {
-  local status=$? pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  local status=$? pid noted=()
+  [ ! -d "$work/pids" ] || noted=($(cat "$work/pids"/* 2>/dev/null))
+  for pid in "${pids[@]}" "${noted[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for pid in "${noted[@]}"; do # not children of this shell, so polled; an etcd leader may take seconds
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then # still there after 10 s: SIGKILL, and gone within 2 s
+      kill -9 "$pid" 2>/dev/null || true
+      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+  done
   if [ "$status" -eq 0 ] && [ -z "$keep_work" ]; then rm -rf "$work"; fi
 }
+
+# note_pid NAME PID: PID is to be stopped when the script ends; a later note_pid NAME replaces it and
+# forget_pid NAME drops it (for processes that are killed and started again, or started by a subshell,
+# whose $pids the script cannot see).
+note_pid() { mkdir -p "$work/pids"; echo "$2" >"$work/pids/$1"; }
+forget_pid() { rm -f "$work/pids/$1"; }
 
 # free_port: a TCP port on 127.0.0.1 that nothing answers on.
 free_port() {
@@ -84,12 +99,12 @@ make_cert() {
 
 # start_etcd NAME CLIENT_PORT PEER_PORT CLUSTER STATE: one etcd member on 127.0.0.1, its data in
 # $work/etcd-NAME and its log in $work/etcd-NAME.log; CLUSTER is etcd's --initial-cluster, STATE new
-# or existing. Its pid is appended to $pids and left in $etcd_pid.
+# or existing. Its pid is left in $etcd_pid.
 start_etcd() {
   etcd --name "$1" --data-dir "$work/etcd-$1" --listen-client-urls "http://127.0.0.1:$2" \
     --advertise-client-urls "http://127.0.0.1:$2" --listen-peer-urls "http://127.0.0.1:$3" \
     --initial-advertise-peer-urls "http://127.0.0.1:$3" --initial-cluster "$4" --initial-cluster-state "$5" \
-    --initial-cluster-token "gantry-$me" >>"$work/etcd-$1.log" 2>&1 & pids+=($!); etcd_pid=$!
+    --initial-cluster-token "gantry-$me" >>"$work/etcd-$1.log" 2>&1 & etcd_pid=$!
 }
 # etcd_put ENDPOINTS KEY VALUE: puts the key, retrying for at most 10 s (while etcd starts or elects).
 etcd_put() {
