@@ -8,8 +8,8 @@ import java.time.Duration;
  * The two clocks that run while an exchange waits on its client, nginx's {@code client_body_timeout}
  * and {@code send_timeout}. The body clock runs from when the exchange asks for the next piece of the
  * request body until it arrives; the send clock runs while the client's channel is not writable,
- * and restarts whenever the client took some of what waits, so only a client that takes nothing for
- * the whole timeout is given up on. When the proxy itself is the one waiting (on a backend), neither
+ * and restarts whenever the client took some of what was written ({@link #written} counts it), so
+ * only a client that takes nothing for the whole timeout is given up on. When the proxy itself is the one waiting (on a backend), neither
  * runs. One per client stream (an HTTP/1.1 connection, an HTTP/2 stream), reused by its exchanges;
  * owned by the stream's event loop. Each clock schedules a wake-up only once it first runs.
  */
@@ -34,8 +34,10 @@ public final class ExchangeTimeouts {
     private final Expiry expiry;
     private Deadline body;
     private Deadline send;
-    /** Bytes still to leave before the channel is writable again, when the send clock last (re)started. */
-    private long waitingToLeave;
+    /** Bytes written to the client's channel, as the stream reported them. */
+    private long written;
+    /** How far the client had taken them when the send clock last (re)started. */
+    private long takenMark;
 
     /** @param channel the stream's channel, whose writability the send clock follows */
     public ExchangeTimeouts(Channel channel, Duration bodyTimeout, Duration sendTimeout, Expiry expiry) {
@@ -60,6 +62,19 @@ public final class ExchangeTimeouts {
         }
     }
 
+    /** {@code bytes} more were written to the client's channel. */
+    public void written(long bytes) {
+        written += bytes;
+    }
+
+    /**
+     * How much of what was written the client has taken, up to a constant: what waits in the channel
+     * grows with every write and shrinks only as the client reads, so this grows only as it reads.
+     */
+    private long taken() {
+        return written - channel.bytesBeforeWritable();
+    }
+
     /** The client's channel became writable, or not: the send clock follows. */
     public void writabilityChanged() {
         if (channel.isWritable()) {
@@ -71,7 +86,7 @@ public final class ExchangeTimeouts {
         if (send == null) {
             send = new Deadline(channel.eventLoop(), sendNanos, this::sendClockRanOut);
         }
-        waitingToLeave = channel.bytesBeforeWritable();
+        takenMark = taken();
         send.start(sendNanos);
     }
 
@@ -79,9 +94,9 @@ public final class ExchangeTimeouts {
         if (channel.isWritable()) {
             return;
         }
-        long left = channel.bytesBeforeWritable();
-        if (left < waitingToLeave) { // the client took some: a slow reader, not a stalled one
-            waitingToLeave = left;
+        long taken = taken();
+        if (taken > takenMark) { // the client took some: a slow reader, not a stalled one
+            takenMark = taken;
             send.start(sendNanos);
             return;
         }

@@ -275,11 +275,19 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             lines.writeBytes(context.hstsLine());
         }
         lines.writeShort(CRLF);
+        wrote(lines.readableBytes());
         raw.write(lines, raw.voidPromise());
+    }
+
+    private void wrote(int bytes) {
+        if (exchangeTimeouts != null) {
+            exchangeTimeouts.written(bytes);
+        }
     }
 
     @Override
     public void writeBody(ByteBuf piece) {
+        wrote(piece.readableBytes());
         if (chunkingResponse) {
             ChunkedBody.writeChunk(raw, piece);
         } else {

@@ -200,6 +200,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         if (heldPiece != null) {
             ctx.write(new DefaultHttp2DataFrame(heldPiece, false));
         }
+        timeouts.written(piece.readableBytes());
         heldPiece = piece;
     }
 
