@@ -7,7 +7,6 @@ import io.gantry.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,20 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CompareScriptIT {
 
-    private static final Path SCRIPT = Path.of("").toAbsolutePath().getParent().resolve("benchmarks/load/compare");
     private static final Pattern ROW = Pattern.compile(
             "^(\\S+)\\s+(proxy|nginx|haproxy|direct)\\s+(\\d+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)\\s+(\\d+)\\s+(\\d+)$");
-
-    private static ChildProcess run(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
-        command.addAll(List.of(args));
-        return ChildProcess.start("compare", command, dir.resolve("compare.log"));
-    }
 
     @Test
     void reportsEveryTargetForEveryWorkloadAndTheRatios(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report.txt");
-        try (ChildProcess compare = run(dir, "--duration", "1s", "--rounds", "1", "--warmup", "1s",
+        try (ChildProcess compare = LoadScript.run("compare", dir, "--duration", "1s", "--rounds", "1", "--warmup", "1s",
                 "--workloads", "keepalive-64B,close-64KiB,close-64B-tls", "--targets", "proxy,nginx,haproxy,direct",
                 "--out", out.toString())) {
             assertEquals(0, compare.waitFor(Duration.ofMinutes(3)), compare.output());
@@ -69,7 +61,7 @@ class CompareScriptIT {
     @Test
     void h2RunsAgainstTheProxyNginxAndHaproxyOverAlpnH2(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report.txt");
-        try (ChildProcess compare = run(dir, "--duration", "1s", "--rounds", "1", "--warmup", "1s",
+        try (ChildProcess compare = LoadScript.run("compare", dir, "--duration", "1s", "--rounds", "1", "--warmup", "1s",
                 "--workloads", "h2-64B", "--targets", "proxy,nginx,haproxy,direct", "--out", out.toString())) {
             assertEquals(0, compare.waitFor(Duration.ofMinutes(3)), compare.output());
             assertNothingLeftRunning(compare.output());
@@ -103,7 +95,7 @@ class CompareScriptIT {
 
     @Test
     void aBadFlagIsNamedAndNothingStarts(@TempDir Path dir) {
-        try (ChildProcess compare = run(dir, "--rounds", "zero")) {
+        try (ChildProcess compare = LoadScript.run("compare", dir, "--rounds", "zero")) {
             assertEquals(2, compare.waitFor(Duration.ofSeconds(30)));
             assertTrue(compare.output().contains("--rounds must be a positive number, got 'zero'"), compare.output());
         }

@@ -7,7 +7,6 @@ import io.gantry.testing.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,20 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IdleScriptIT {
 
-    private static final Path SCRIPT = Path.of("").toAbsolutePath().getParent().resolve("benchmarks/load/idle");
     /** target served open RSS0 RSS1 RSS-B/conn heap-B/conn B/conn */
     private static final Pattern ROW = Pattern.compile("^(proxy|nginx|haproxy)\\s+(\\d+)\\s+(\\d+)\\s+\\d+\\s+\\d+\\s+-?\\d+\\s+\\S+\\s+(-?\\d+)$");
-
-    private static ChildProcess run(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
-        command.addAll(List.of(args));
-        return ChildProcess.start("idle", command, dir.resolve("idle.log"));
-    }
 
     @Test
     void fifteenThousandIdleClientsCostTheProxyAtMostFourKibEachAndTheCapLogsOnce(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report.txt");
-        try (ChildProcess idle = run(dir, "--connections", "15000", "--cap", "12000", "--warmup", "3s", "--out", out.toString())) {
+        try (ChildProcess idle = LoadScript.run("idle", dir, "--connections", "15000", "--cap", "12000", "--warmup", "3s", "--out", out.toString())) {
             assertEquals(0, idle.waitFor(Duration.ofSeconds(400)), idle.output());
         }
         String report = Files.readString(out);
@@ -58,7 +50,7 @@ class IdleScriptIT {
 
     @Test
     void aBadCountIsNamedAndNothingStarts(@TempDir Path dir) {
-        try (ChildProcess idle = run(dir, "--connections", "many")) {
+        try (ChildProcess idle = LoadScript.run("idle", dir, "--connections", "many")) {
             assertEquals(2, idle.waitFor(Duration.ofSeconds(30)));
             assertTrue(idle.output().contains("--connections must be a positive number, got 'many'"), idle.output());
         }

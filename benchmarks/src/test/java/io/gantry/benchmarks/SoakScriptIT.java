@@ -22,21 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SoakScriptIT {
 
-    private static final Path SCRIPT = Path.of("").toAbsolutePath().getParent().resolve("benchmarks/load/soak");
     private static final Pattern KIND_ROW = Pattern.compile("^(\\S+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$");
     private static final List<String> KINDS = List.of("h1-keepalive-64B", "h1-keepalive-64KiB", "h1-close-64B", "h1-close-64KiB",
             "h1-upload-64KiB", "https-h1-64KiB", "h2-64B", "h2-64KiB", "h2-upload-60KiB", "ws", "wss");
 
-    private static ChildProcess run(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of(SCRIPT.toString()));
-        command.addAll(List.of(args));
-        return ChildProcess.start("soak", command, dir.resolve("soak.log"));
-    }
-
     @Test
     void aMinuteOfMixedTrafficThroughChaosPasses(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report.txt");
-        try (ChildProcess soak = run(dir, "--duration", "60s", "--out", out.toString())) {
+        try (ChildProcess soak = LoadScript.run("soak", dir, "--duration", "60s", "--out", out.toString())) {
             assertEquals(0, soak.waitFor(Duration.ofSeconds(150)), soak.output());
             assertNothingLeftRunning(soak.output());
         }
@@ -74,7 +67,7 @@ class SoakScriptIT {
 
     @Test
     void aBadDurationIsNamedAndNothingStarts(@TempDir Path dir) {
-        try (ChildProcess soak = run(dir, "--duration", "ten")) {
+        try (ChildProcess soak = LoadScript.run("soak", dir, "--duration", "ten")) {
             assertEquals(2, soak.waitFor(Duration.ofSeconds(30)));
             assertTrue(soak.output().contains("--duration must be like 60s or 30m, got 'ten'"), soak.output());
         }
