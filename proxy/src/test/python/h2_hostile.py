@@ -682,9 +682,9 @@ def cmd_upload(args):
     """POSTs of --length bytes, one stream after another on one connection: HEADERS and the first --first
     bytes of the body in one write (the last frame ending the stream when --first is the whole body),
     then, once the stream is answered, --after: the rest of the body, the rest and trailers, a
-    RST_STREAM, or nothing. What a proxy answering before it read the body must survive. Body bytes wait
-    for the connection's flow-control window, as a well-behaved client's do; a window that does not come
-    back within --wait is reported as window_stalled."""
+    RST_STREAM, or nothing. What a proxy answering before it read the body must survive. DATA frames
+    wait for the connection's flow-control window, as a well-behaved client's do; one whose window does
+    not come within --wait is reported in window_stalled (and not sent)."""
     start = time.monotonic()
     conn = Conn(args.port)
     conn.wait(lambda: conn.settings_seen, 3)
@@ -692,24 +692,32 @@ def cmd_upload(args):
     streams = [1 + 2 * i for i in range(args.count)]
     stalled = []
 
-    def within_window(sid, data):
-        if not conn.wait(lambda: conn.connection_window >= len(data), args.wait):
-            stalled.append(sid)
-        conn.connection_window -= len(data)
-        return data
+    def send_body(sid, data, end_stream, before=b""):
+        """before, then data's DATA frames, in one write as far as the window allows."""
+        out = bytearray(before)
+        pieces = [data[i:i + MAX_FRAME] for i in range(0, len(data), MAX_FRAME)]
+        for i, piece in enumerate(pieces):
+            if conn.connection_window < len(piece):
+                conn.send(bytes(out))
+                out = bytearray()
+                if not conn.wait(lambda: conn.connection_window >= len(piece), args.wait):
+                    stalled.append(sid)
+                    return
+            conn.connection_window -= len(piece)
+            out += frame(DATA, END_STREAM if end_stream and i == len(pieces) - 1 else 0, sid, piece)
+        conn.send(bytes(out))
 
     for sid in streams:
         head = headers_frames(sid, header_block(request_headers(args.path, "POST", [("content-length", str(args.length))])),
                               end_stream=False)
-        first = within_window(sid, body[:args.first])
-        conn.send(head + data_frames(sid, first, end_stream=args.first >= args.length))
+        send_body(sid, body[:args.first], args.first >= args.length, before=head)
         conn.wait(lambda: conn.answered(sid), args.wait)
         rest = body[args.first:]
         if args.after == "rest" and rest:
-            conn.send(data_frames(sid, within_window(sid, rest), end_stream=True))
+            send_body(sid, rest, True)
         elif args.after == "trailers":
-            conn.send((data_frames(sid, within_window(sid, rest), end_stream=False) if rest else b"")
-                      + headers_frames(sid, header_block([("x-checksum", "none")]), end_stream=True))
+            send_body(sid, rest, False)
+            conn.send(headers_frames(sid, header_block([("x-checksum", "none")]), end_stream=True))
         elif args.after == "reset":
             conn.send(rst_frame(sid, CANCEL))
         conn.wait(lambda: False, 0.1)
