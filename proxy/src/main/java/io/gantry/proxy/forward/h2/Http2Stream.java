@@ -235,10 +235,16 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         stopRequestIfUnread();
     }
 
-    /** RFC 9113 §8.1: a complete response to a request still arriving may stop it with NO_ERROR. */
+    /**
+     * RFC 9113 §8.1: a complete response to a request still arriving may stop it with NO_ERROR. The
+     * stream's channel then closes: what it holds of the body unread (DATA frames in its inbound queue
+     * and in the FlowControlHandler, which no read will take now) is released. Left open, it would keep
+     * them for good: Netty closes a stream's channel at the stream's end only once its queue is read.
+     */
     private void stopRequestIfUnread() {
         if (!requestEnded && !endOnFirstRead) {
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+            ctx.close(); // after our RST_STREAM: the close sends none of its own
         }
     }
 
