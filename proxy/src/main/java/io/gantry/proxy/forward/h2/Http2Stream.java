@@ -44,7 +44,10 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     private final ForwardingContext context;
     private final Http2ClientConnection connection;
     private ChannelHandlerContext ctx;
+    /** The stream's one exchange while it runs; null before its request came and after it ended. */
     private Exchange exchange;
+    /** The request's headers came: any later HEADERS are its trailers, never a second request. */
+    private boolean requestArrived;
     /** The request ended with its headers: its empty end is delivered on the first read. */
     private boolean endOnFirstRead;
     private boolean requestEnded;
@@ -83,11 +86,12 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reads.delivered();
         if (msg instanceof Http2HeadersFrame headers) {
-            if (exchange == null) {
+            if (!requestArrived) {
+                requestArrived = true;
                 onRequest(headers);
-            } else {
+            } else if (exchange != null) {
                 onRequestBody(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, Http2Messages.toTrailers(headers.headers())));
-            }
+            } // else trailers of a request whose exchange is over: one stream, one exchange
         } else if (msg instanceof Http2DataFrame data) {
             if (exchange == null) {
                 data.release();
