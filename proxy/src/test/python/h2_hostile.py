@@ -160,6 +160,7 @@ class Conn:
         self.hpack_error = None
         self.bytes_sent = 0
         self.bytes_received = 0
+        self.connection_window = 65535  # what we may still send on the connection (RFC 9113 §6.9.2)
         self.send(PREFACE + settings_frame(settings))
 
     # writing
@@ -297,6 +298,8 @@ class Conn:
                 self.ended.add(stream_id)
             if self.window_updates and payload:
                 self.outbuf += window_update_frame(0, len(payload)) + window_update_frame(stream_id, len(payload))
+        elif ftype == WINDOW_UPDATE and stream_id == 0 and len(payload) == 4:
+            self.connection_window += int.from_bytes(payload, "big") & 0x7FFFFFFF
         elif ftype == PUSH_PROMISE:
             self.hpack_error = self.hpack_error or "PUSH_PROMISE received though push was never enabled by us"
 
@@ -675,6 +678,56 @@ def cmd_stalled_body(args):
     emit("verdict", verdict)
 
 
+def cmd_upload(args):
+    """POSTs of --length bytes, one stream after another on one connection: HEADERS and the first --first
+    bytes of the body in one write (the last frame ending the stream when --first is the whole body),
+    then, once the stream is answered, --after: the rest of the body, the rest and trailers, a
+    RST_STREAM, or nothing. What a proxy answering before it read the body must survive. DATA frames
+    wait for the connection's flow-control window, as a well-behaved client's do; one whose window does
+    not come within --wait is reported in window_stalled (and not sent)."""
+    start = time.monotonic()
+    conn = Conn(args.port)
+    conn.wait(lambda: conn.settings_seen, 3)
+    body = b"u" * args.length
+    streams = [1 + 2 * i for i in range(args.count)]
+    stalled = []
+
+    def send_body(sid, data, end_stream, before=b""):
+        """before, then data's DATA frames, in one write as far as the window allows."""
+        out = bytearray(before)
+        pieces = [data[i:i + MAX_FRAME] for i in range(0, len(data), MAX_FRAME)]
+        for i, piece in enumerate(pieces):
+            if conn.connection_window < len(piece):
+                conn.send(bytes(out))
+                out = bytearray()
+                if not conn.wait(lambda: conn.connection_window >= len(piece), args.wait):
+                    stalled.append(sid)
+                    return
+            conn.connection_window -= len(piece)
+            out += frame(DATA, END_STREAM if end_stream and i == len(pieces) - 1 else 0, sid, piece)
+        conn.send(bytes(out))
+
+    for sid in streams:
+        head = headers_frames(sid, header_block(request_headers(args.path, "POST", [("content-length", str(args.length))])),
+                              end_stream=False)
+        send_body(sid, body[:args.first], args.first >= args.length, before=head)
+        conn.wait(lambda: conn.answered(sid), args.wait)
+        rest = body[args.first:]
+        if args.after == "rest" and rest:
+            send_body(sid, rest, True)
+        elif args.after == "trailers":
+            send_body(sid, rest, False)
+            conn.send(headers_frames(sid, header_block([("x-checksum", "none")]), end_stream=True))
+        elif args.after == "reset":
+            conn.send(rst_frame(sid, CANCEL))
+        conn.wait(lambda: False, 0.1)
+    conn.wait(lambda: False, 0.3)
+    verdict = {"attack": "upload", "streams": {str(sid): conn.stream(sid) for sid in streams},
+               "window_stalled": stalled, "elapsed_ms": now_ms(start), **conn.summary()}
+    conn.close()
+    emit("verdict", verdict)
+
+
 def malformed_case(name):
     """(header fields, body or None, trailer fields or None) of one malformed request (RFC 9113 §8.1.1,
     §8.2, §8.3.1), each marked with x-h2-case: NAME and, where it has a path, /malformed/NAME."""
@@ -824,6 +877,15 @@ def main():
     p.add_argument("--length", type=int, default=1000)
     p.add_argument("--wait", type=float, default=10)
     p.set_defaults(run=cmd_stalled_body)
+
+    p = sub.add_parser("upload", help="POSTs whose bodies may still be arriving when they are answered")
+    p.add_argument("--path", default="/upload")
+    p.add_argument("--length", type=int, default=61440)
+    p.add_argument("--first", type=int, default=49152, help="body bytes sent with the headers")
+    p.add_argument("--after", choices=["rest", "trailers", "reset", "nothing"], default="rest")
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--wait", type=float, default=5)
+    p.set_defaults(run=cmd_upload)
 
     p = sub.add_parser("malformed")
     p.add_argument("--case", choices=MALFORMED_CASES, required=True)

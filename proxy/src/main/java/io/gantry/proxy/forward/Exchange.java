@@ -154,10 +154,12 @@ public final class Exchange {
 
     private void forward(HttpContent content) {
         bodyForwarded |= content.content().isReadable();
-        attempt.sendBody(content);
-        if (content instanceof LastHttpContent) {
-            requestComplete = true;
-            return;
+        boolean last = content instanceof LastHttpContent;
+        requestComplete |= last;
+        Attempt a = attempt;
+        a.sendBody(content);
+        if (last || a != attempt) {
+            return; // a != attempt: the write failed at once (a connection closing, not yet inactive), and the exchange moved on
         }
         if (attempt.isWritable()) {
             client.readRequestBody();

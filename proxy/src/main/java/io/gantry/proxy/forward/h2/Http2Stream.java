@@ -44,7 +44,10 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     private final ForwardingContext context;
     private final Http2ClientConnection connection;
     private ChannelHandlerContext ctx;
+    /** The stream's one exchange while it runs; null before its request came and after it ended. */
     private Exchange exchange;
+    /** The request's headers came: any later HEADERS are its trailers, never a second request. */
+    private boolean requestArrived;
     /** The request ended with its headers: its empty end is delivered on the first read. */
     private boolean endOnFirstRead;
     private boolean requestEnded;
@@ -83,11 +86,12 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         reads.delivered();
         if (msg instanceof Http2HeadersFrame headers) {
-            if (exchange == null) {
+            if (!requestArrived) {
+                requestArrived = true;
                 onRequest(headers);
-            } else {
+            } else if (exchange != null) {
                 onRequestBody(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, Http2Messages.toTrailers(headers.headers())));
-            }
+            } // else trailers of a request whose exchange is over: one stream, one exchange
         } else if (msg instanceof Http2DataFrame data) {
             if (exchange == null) {
                 data.release();
@@ -236,10 +240,16 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         stopRequestIfUnread();
     }
 
-    /** RFC 9113 §8.1: a complete response to a request still arriving may stop it with NO_ERROR. */
+    /**
+     * RFC 9113 §8.1: a complete response to a request still arriving may stop it with NO_ERROR. The
+     * stream's channel then closes: what it holds of the body unread (DATA frames in its inbound queue
+     * and in the FlowControlHandler, which no read will take now) is released. Left open, it would keep
+     * them for good: Netty closes a stream's channel at the stream's end only once its queue is read.
+     */
     private void stopRequestIfUnread() {
         if (!requestEnded && !endOnFirstRead) {
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+            ctx.close(); // after our RST_STREAM: the close sends none of its own
         }
     }
 
