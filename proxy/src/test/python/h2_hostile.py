@@ -663,6 +663,22 @@ def cmd_concurrency(args):
 
 # ---- malformed requests ----------------------------------------------------------------------------
 
+def cmd_early_answer(args):
+    """A POST announcing --length bytes that sends 10 and stops, to a backend that answers at once: the
+    whole response, read as a well-behaved client reads (window given back), within --wait seconds."""
+    start = time.monotonic()
+    conn = Conn(args.port)
+    conn.wait(lambda: conn.settings_seen, 3)
+    extra = [("content-length", str(args.length))]
+    conn.send(headers_frames(1, header_block(request_headers(args.path, "POST", extra)), end_stream=False)
+              + data_frames(1, b"x" * 10, end_stream=False))
+    conn.wait(lambda: 1 in conn.ended or 1 in conn.resets, args.wait)
+    conn.wait(lambda: 1 in conn.resets, 1)  # the reset that stops the unread request, if one comes
+    verdict = {"attack": "early-answer", "stream": conn.stream(1), "elapsed_ms": now_ms(start), **conn.summary()}
+    conn.close()
+    emit("verdict", verdict)
+
+
 def cmd_stalled_body(args):
     """A POST whose body stops arriving: HEADERS announcing --length bytes, one DATA frame of 10, then
     nothing; the stream's answer (a 408, a reset) within --wait seconds."""
@@ -871,6 +887,12 @@ def main():
     p.add_argument("--streams", type=int, required=True)
     p.add_argument("--wait", type=float, default=2)
     p.set_defaults(run=cmd_concurrency)
+
+    p = sub.add_parser("early-answer", help="a response that comes while the request body is unread")
+    p.add_argument("--path", default="/early-answer")
+    p.add_argument("--length", type=int, default=1000000)
+    p.add_argument("--wait", type=float, default=10)
+    p.set_defaults(run=cmd_early_answer)
 
     p = sub.add_parser("stalled-body", help="a request body that stops arriving")
     p.add_argument("--path", default="/stalled-body")

@@ -11,6 +11,7 @@ import io.gantry.proxy.forward.ResponseHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -31,6 +32,8 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/2 stream from a client, as the client side of its one {@link Exchange}. It runs in the
@@ -53,6 +56,10 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     private boolean requestEnded;
     /** The response needs no END_STREAM of its own: its headers carried it. */
     private boolean responseEnded;
+    /** The write of the response's frame with END_STREAM, once made. */
+    private ChannelFuture endWritten;
+    /** The unread rest of the request was stopped (RST_STREAM NO_ERROR) and the channel closed. */
+    private boolean requestStopped;
     private PacedReads reads;
     private ExchangeTimeouts timeouts;
     /** The last response body piece, written with the next one, at a flush, or with END_STREAM. */
@@ -184,8 +191,11 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         boolean noBody = head.framing() == ResponseHead.Framing.NONE && !head.informational();
         Http2Headers headers = Http2Messages.responseHeaders(head, secure() ? context.hsts() : null);
         head.release();
-        ctx.write(new DefaultHttp2HeadersFrame(headers, noBody));
-        responseEnded = noBody;
+        ChannelFuture written = ctx.write(new DefaultHttp2HeadersFrame(headers, noBody));
+        if (noBody) {
+            responseEnded = true;
+            endWritten = written;
+        }
         if (head.informational()) {
             ctx.flush();
         }
@@ -214,12 +224,15 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         timeouts.exchangeEnded();
         boolean withTrailers = trailers != null && !trailers.isEmpty();
         if (heldPiece != null) {
-            ctx.write(new DefaultHttp2DataFrame(heldPiece, !withTrailers));
+            ChannelFuture written = ctx.write(new DefaultHttp2DataFrame(heldPiece, !withTrailers));
             heldPiece = null;
-            responseEnded |= !withTrailers;
+            if (!withTrailers) {
+                responseEnded = true;
+                endWritten = written;
+            }
         }
         if (!responseEnded) {
-            ctx.write(withTrailers ? new DefaultHttp2HeadersFrame(Http2Messages.trailers(trailers), true)
+            endWritten = ctx.write(withTrailers ? new DefaultHttp2HeadersFrame(Http2Messages.trailers(trailers), true)
                     : new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true));
         }
         ctx.flush();
@@ -231,9 +244,9 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
         exchange = null;
         timeouts.exchangeEnded();
         boolean hasBody = response.content().isReadable();
-        ctx.write(new DefaultHttp2HeadersFrame(Http2Messages.responseHeaders(response), !hasBody));
+        endWritten = ctx.write(new DefaultHttp2HeadersFrame(Http2Messages.responseHeaders(response), !hasBody));
         if (hasBody) {
-            ctx.write(new DefaultHttp2DataFrame(response.content().retain(), true));
+            endWritten = ctx.write(new DefaultHttp2DataFrame(response.content().retain(), true));
         }
         response.release();
         ctx.flush();
@@ -241,13 +254,32 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     }
 
     /**
-     * RFC 9113 §8.1: a complete response to a request still arriving may stop it with NO_ERROR. The
-     * stream's channel then closes: what it holds of the body unread (DATA frames in its inbound queue
-     * and in the FlowControlHandler, which no read will take now) is released. Left open, it would keep
-     * them for good: Netty closes a stream's channel at the stream's end only once its queue is read.
+     * RFC 9113 §8.1: a complete response to a request still arriving may stop it with NO_ERROR, once
+     * the response's last frame has left ({@link #endWritten}): a reset sent while response DATA still
+     * waits for the client's flow-control window would drop that DATA. A client that gives no window
+     * is given up on after the send timeout.
      */
     private void stopRequestIfUnread() {
-        if (!requestEnded && !endOnFirstRead) {
+        if (requestEnded || endOnFirstRead) {
+            return;
+        }
+        ScheduledFuture<?> giveUp = ctx.executor().schedule(this::stopRequest, context.config().sendTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+        endWritten.addListener(f -> {
+            giveUp.cancel(false);
+            stopRequest();
+        });
+    }
+
+    /**
+     * Resets the stream with NO_ERROR and closes its channel: what it holds of the body unread (DATA
+     * frames in its inbound queue and in the FlowControlHandler, which no read will take now) is
+     * released. Left open, it would keep them for good: Netty closes a stream's channel at the stream's
+     * end only once its queue is read.
+     */
+    private void stopRequest() {
+        if (!requestStopped) {
+            requestStopped = true;
             ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
             ctx.close(); // after our RST_STREAM: the close sends none of its own
         }
