@@ -117,7 +117,7 @@ class SlowClientIT {
 
     @Test
     void slowReaderThatKeepsTakingGetsTheWholeResponse() throws Exception {
-        long size = 8L << 20; // more than the kernel's socket buffers hold, so the proxy waits on the reader
+        long size = 16L << 20; // more than the kernel's socket buffers hold, so the proxy waits on the reader
         try (Socket s = new Socket()) {
             s.setReceiveBufferSize(65536);
             s.connect(proxy.address(), 2000);
@@ -132,7 +132,10 @@ class SlowClientIT {
             while ((n = in.read(buf)) >= 0) {
                 got += n;
                 if (got % (1 << 20) < n) {
-                    Thread.sleep(SEND_TIMEOUT.toMillis() / 2); // a pause of half the timeout every MiB
+                    // A pause every MiB: slow, but steady on the send clock's scale. What the clock sees move is
+                    // the proxy's own buffer, which the kernel's send buffer (up to 4 MiB) takes from only once
+                    // about half of it drained, so a reader must take ~2 MiB a timeout to be seen taking any.
+                    Thread.sleep(SEND_TIMEOUT.toMillis() / 8);
                 }
             }
             long millis = (System.nanoTime() - started) / 1_000_000;

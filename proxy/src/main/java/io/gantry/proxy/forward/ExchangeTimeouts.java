@@ -9,7 +9,10 @@ import java.time.Duration;
  * and {@code send_timeout}. The body clock runs from when the exchange asks for the next piece of the
  * request body until it arrives; the send clock runs while the client's channel is not writable,
  * and restarts whenever the client took some of what was written ({@link #written} counts it), so
- * only a client that takes nothing for the whole timeout is given up on. When the proxy itself is the one waiting (on a backend), neither
+ * only a client that takes nothing for the whole timeout is given up on. What the clock can see move
+ * is the channel's own buffer: the kernel's send buffer takes from it again only once about half of
+ * it drained, so, as with nginx's {@code send_timeout}, a client has to take that much (up to a few
+ * MiB on a fast link) within the timeout to be seen taking anything. When the proxy itself is the one waiting (on a backend), neither
  * runs. One per client stream (an HTTP/1.1 connection, an HTTP/2 stream), reused by its exchanges;
  * owned by the stream's event loop. Each clock schedules a wake-up only once it first runs.
  */
