@@ -115,3 +115,14 @@ etcd_put() {
   echo "$me: could not put $2 into etcd at $1 within 10 s (logs in $work)" >&2
   exit 1
 }
+
+# tree_kib PID FIELD: a /proc/PID/status field (VmRSS, VmHWM) summed over PID and its children (nginx's
+# workers), in KiB.
+tree_kib() {
+  local total=0 p kb
+  for p in "$1" $(pgrep -P "$1" || true); do
+    kb=$(awk -v f="$2:" '$1 == f {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+    total=$((total + ${kb:-0}))
+  done
+  echo "$total"
+}

@@ -663,35 +663,34 @@ def cmd_concurrency(args):
 
 # ---- malformed requests ----------------------------------------------------------------------------
 
-def cmd_early_answer(args):
-    """A POST announcing --length bytes that sends 10 and stops, to a backend that answers at once: the
-    whole response, read as a well-behaved client reads (window given back), within --wait seconds."""
+def unfinished_post(args, name, answered):
+    """A POST announcing --length bytes that sends 10 of them and stops; reads until answered(conn) or
+    --wait seconds, then reports what stream 1 got."""
     start = time.monotonic()
     conn = Conn(args.port)
     conn.wait(lambda: conn.settings_seen, 3)
     extra = [("content-length", str(args.length))]
     conn.send(headers_frames(1, header_block(request_headers(args.path, "POST", extra)), end_stream=False)
               + data_frames(1, b"x" * 10, end_stream=False))
-    conn.wait(lambda: 1 in conn.ended or 1 in conn.resets, args.wait)
-    conn.wait(lambda: 1 in conn.resets, 1)  # the reset that stops the unread request, if one comes
-    verdict = {"attack": "early-answer", "stream": conn.stream(1), "elapsed_ms": now_ms(start), **conn.summary()}
+    conn.wait(lambda: answered(conn), args.wait)
+    return conn, {"attack": name, "stream": conn.stream(1), "elapsed_ms": now_ms(start)}
+
+
+def cmd_early_answer(args):
+    """An unfinished POST to a backend that answers at once: the whole response, read as a well-behaved
+    client reads (window given back), then the reset that stops the unread request, if one comes."""
+    conn, verdict = unfinished_post(args, "early-answer", lambda c: 1 in c.ended or 1 in c.resets)
+    conn.wait(lambda: 1 in conn.resets, 1)
+    verdict["stream"] = conn.stream(1)
+    emit("verdict", {**verdict, **conn.summary()})
     conn.close()
-    emit("verdict", verdict)
 
 
 def cmd_stalled_body(args):
-    """A POST whose body stops arriving: HEADERS announcing --length bytes, one DATA frame of 10, then
-    nothing; the stream's answer (a 408, a reset) within --wait seconds."""
-    start = time.monotonic()
-    conn = Conn(args.port)
-    conn.wait(lambda: conn.settings_seen, 3)
-    extra = [("content-length", str(args.length))]
-    conn.send(headers_frames(1, header_block(request_headers(args.path, "POST", extra)), end_stream=False)
-              + data_frames(1, b"x" * 10, end_stream=False))
-    conn.wait(lambda: conn.answered(1), args.wait)
-    verdict = {"attack": "stalled-body", "stream": conn.stream(1), "elapsed_ms": now_ms(start), **conn.summary()}
+    """An unfinished POST whose body never comes: the stream's answer (a 408, a reset)."""
+    conn, verdict = unfinished_post(args, "stalled-body", lambda c: c.answered(1))
+    emit("verdict", {**verdict, **conn.summary()})
     conn.close()
-    emit("verdict", verdict)
 
 
 def cmd_upload(args):

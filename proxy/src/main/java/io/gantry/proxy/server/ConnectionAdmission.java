@@ -55,11 +55,6 @@ final class ConnectionAdmission {
         return -1;
     }
 
-    /** The cap in force. */
-    int maxConnections() {
-        return maxConnections;
-    }
-
     /** Whether {@code ch} may be served; if not, it is closed. */
     boolean admit(Channel ch) {
         long active = metrics.connectionsActive();
