@@ -7,8 +7,8 @@ import java.io.IOException;
 /**
  * The etcd contract for backends: one key per backend under a service prefix,
  * {@code /services/<service>/<instance>} → {@code host:port}, or a JSON object whose
- * {@code "address"} is {@code host:port} and whose {@code "tls": true} says the backend is reached over
- * TLS. Other fields are ignored, so values written for newer programs stay readable.
+ * {@code "address"} is {@code host:port}, with optional {@code "tls"}, {@code "protocol"},
+ * {@code "weight"} and {@code "draining"} ({@link BackendValue}). Other fields are ignored, so values written for newer programs stay readable.
  */
 public final class ServiceKeys {
 
@@ -47,7 +47,7 @@ public final class ServiceKeys {
 
     /**
      * Reads a backend value: {@code host:port}, or JSON {@code {"address": "host:port", "tls": true,
-     * "protocol": "h2"}} ({@code tls} and {@code protocol} optional).
+     * "protocol": "h2", "weight": 3, "draining": true}} (all but {@code address} optional).
      *
      * @throws IllegalArgumentException naming the key when the value is neither {@code host:port} nor
      *     a JSON object with an {@code address} of that form, when its {@code tls} is not a boolean, or its
@@ -84,7 +84,19 @@ public final class ServiceKeys {
             throw new IllegalArgumentException("key " + key + ": value '" + abbreviate(v) + "' has \"protocol\": \"" + p
                     + "\"" + (overTls ? " with \"tls\": true; HTTP/2 over TLS is \"h2\"" : " without \"tls\": true; cleartext HTTP/2 is \"h2c\""));
         }
-        return new BackendValue(address(key, v, address.asText()), overTls, p);
+        JsonNode weight = json.get("weight");
+        if (weight != null && (!weight.canConvertToInt() || !weight.isIntegralNumber() || weight.intValue() < 0
+                || weight.intValue() > BackendValue.MAX_WEIGHT)) {
+            throw new IllegalArgumentException("key " + key + ": value '" + abbreviate(v) + "' has \"weight\": "
+                    + abbreviate(weight.toString()) + ", which is not a whole number from 0 to " + BackendValue.MAX_WEIGHT);
+        }
+        JsonNode draining = json.get("draining");
+        if (draining != null && !draining.isBoolean()) {
+            throw new IllegalArgumentException("key " + key + ": value '" + abbreviate(v) + "' has \"draining\": "
+                    + abbreviate(draining.toString()) + ", which is not true or false");
+        }
+        return new BackendValue(address(key, v, address.asText()), overTls, p, weight == null ? 1 : weight.intValue(),
+                draining != null && draining.booleanValue());
     }
 
     private static HostPort address(String key, String value, String text) {

@@ -73,6 +73,31 @@ class ServiceKeysTest {
     }
 
     @Test
+    void weightAndDrainingAreReadAndWrittenBack() {
+        BackendValue v = ServiceKeys.parseBackend("/k", "{\"address\":\"10.0.0.5:80\",\"weight\":3,\"draining\":true}");
+        assertEquals(3, v.weight());
+        assertTrue(v.draining());
+        assertEquals(1, ServiceKeys.parseBackend("/k", "10.0.0.5:80").weight());
+        assertFalse(ServiceKeys.parseBackend("/k", "10.0.0.5:80").draining());
+        BackendValue drained = ServiceKeys.parseBackend("/k", "{\"address\":\"a.example:443\",\"tls\":true,\"protocol\":\"h2\"}")
+                .asDraining();
+        assertEquals(drained, ServiceKeys.parseBackend("/k", drained.toJson()));
+        assertEquals("{\"address\":\"a.example:443\",\"tls\":true,\"protocol\":\"h2\",\"draining\":true}", drained.toJson());
+    }
+
+    @Test
+    void weightOutOfRangeOrDrainingNotABooleanIsRejectedNamingTheKey() {
+        for (String weight : new String[] {"-1", "257", "1.5", "\"3\""}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServiceKeys.parseBackend(
+                    "/services/api/x", "{\"address\":\"10.0.0.5:80\",\"weight\":" + weight + "}"));
+            assertTrue(e.getMessage().contains("/services/api/x") && e.getMessage().contains("from 0 to 256"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServiceKeys.parseBackend(
+                "/services/api/x", "{\"address\":\"10.0.0.5:80\",\"draining\":\"yes\"}"));
+        assertTrue(e.getMessage().contains("\"draining\": \"yes\", which is not true or false"), e.getMessage());
+    }
+
+    @Test
     void prefixGetsTheSlashThatSeparatesServices() {
         assertEquals("/services/web/", ServiceKeys.normalizePrefix("/services/web"));
         assertEquals("/services/web/", ServiceKeys.prefix("web"));
