@@ -3,11 +3,17 @@ package io.gantry.proxy;
 import io.gantry.proxy.accesslog.AccessLog;
 import io.gantry.proxy.admin.AdminServer;
 import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.backend.Services;
 import io.gantry.proxy.forward.ForwardingContext;
+import io.gantry.proxy.route.Route;
+import io.gantry.proxy.route.RouteSettings;
+import io.gantry.proxy.route.RouteSpec;
+import io.gantry.proxy.route.Routes;
 import io.gantry.proxy.server.ProxyServer;
 import io.gantry.proxy.server.Transport;
 import io.gantry.proxy.source.BackendSource;
-import io.gantry.proxy.source.EtcdBackendSource;
+import io.gantry.proxy.source.EtcdRoutingSource;
+import io.gantry.proxy.source.RouteTable;
 import io.gantry.proxy.source.StaticBackendSource;
 import io.gantry.proxy.tls.TlsTermination;
 import io.netty.bootstrap.Bootstrap;
@@ -27,7 +33,8 @@ public final class Proxy implements AutoCloseable {
 
     private final ProxyConfig config;
     private final ProxyMetrics metrics = new ProxyMetrics();
-    private final BackendGroup backends = new BackendGroup();
+    private final Services services = new Services();
+    private final Routes routes;
     private final Transport transport;
     private final EventLoopGroup group;
     private final BackendSource source;
@@ -54,25 +61,33 @@ public final class Proxy implements AutoCloseable {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
         this.tls = config.tls() == null ? null : new TlsTermination(config.tls(), config.etcd(), metrics);
-        this.server = new ProxyServer(new ForwardingContext(config, backends, metrics, backendBootstrap, accessLog), tls);
+        String catchAll = config.catchAllService();
         if (config.etcd() != null) {
-            this.source = new EtcdBackendSource(config.etcd(), config.prefix(), metrics);
+            this.routes = new Routes();
+            RouteTable table = new RouteTable(services, routes, config.routeDefaults(),
+                    catchAll == null ? null : new RouteSpec(Route.CATCH_ALL, null, "/", catchAll, RouteSettings.NONE));
+            this.source = new EtcdRoutingSource(config.etcd(), config.servicesPrefix(),
+                    config.catchAllIsAService() ? null : config.prefix(), catchAll, config.routesPrefix(),
+                    config.serviceSettingsPrefix(), services, table, metrics);
         } else {
-            this.source = new StaticBackendSource(config.backends(), config.backendTls(), config.backendProtocol());
+            this.routes = Routes.catchAll(services.group(catchAll), config.routeDefaults());
+            this.source = new StaticBackendSource(config.backends(), config.backendTls(), config.backendProtocol(),
+                    services.group(catchAll));
             metrics.sourceState("static");
         }
+        this.server = new ProxyServer(new ForwardingContext(config, routes, metrics, backendBootstrap, accessLog), tls);
     }
 
     /** Starts reading backends, binds the admin listener, waits (briefly) for the first backends, binds the proxy listener. */
     public static Proxy start(ProxyConfig config) throws InterruptedException {
         Proxy proxy = new Proxy(config);
         try {
-            proxy.source.start(proxy.backends);
+            proxy.source.start();
             if (proxy.tls != null) {
                 proxy.tls.start();
             }
-            proxy.adminAddress = proxy.admin.start(config.admin(), proxy.transport, proxy.group, proxy.backends, proxy.metrics,
-                    proxy.tls == null ? null : proxy.tls::certificates);
+            proxy.adminAddress = proxy.admin.start(config.admin(), proxy.transport, proxy.group, proxy.services, proxy.routes,
+                    config.catchAllService(), proxy.metrics, proxy.tls == null ? null : proxy.tls::certificates);
             // Like nginx and HAProxy, know the backends before taking traffic; etcd away is no reason not to start.
             if (!proxy.source.awaitFirstSet(FIRST_SET_WAIT)) {
                 log.warn("no backends read within {} s; listening anyway, answering 503 until they are", FIRST_SET_WAIT.toSeconds());
@@ -87,7 +102,7 @@ public final class Proxy implements AutoCloseable {
                 proxy.tls != null ? (proxy.server.address() != null ? " and " : "") + proxy.server.tlsAddress()
                         + " (HTTPS: " + proxy.tls.describe() + ")" : "",
                 proxy.transport.name(), config.eventLoops(), proxy.adminAddress,
-                config.etcd() != null ? "etcd " + config.etcd() + " " + config.prefix() : config.backends(),
+                config.etcd() != null ? "etcd " + config.etcd() + " " + describeRouting(config) : config.backends(),
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
         return proxy;
     }
@@ -111,8 +126,25 @@ public final class Proxy implements AutoCloseable {
         return adminAddress;
     }
 
+    /** The catch-all route's backends ({@code --prefix}, or {@code --backend}); an empty group with {@code --prefix none}. */
     public BackendGroup backends() {
-        return backends;
+        String catchAll = config.catchAllService();
+        return catchAll == null ? new BackendGroup("none") : services.group(catchAll);
+    }
+
+    /** Every service's backends. */
+    public Services services() {
+        return services;
+    }
+
+    /** The routes in use. */
+    public Routes routes() {
+        return routes;
+    }
+
+    private static String describeRouting(ProxyConfig c) {
+        return (c.routesPrefix() != null ? "routes " + c.routesPrefix() + ", " : "") + "services " + c.servicesPrefix()
+                + (c.prefix() != null ? ", catch-all " + c.prefix() : ", no catch-all");
     }
 
     public ProxyMetrics metrics() {

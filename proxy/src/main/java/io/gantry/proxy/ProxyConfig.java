@@ -25,7 +25,13 @@ import java.util.List;
  * @param backendCa the CA certificates (PEM) that backend certificates are verified against, or null for the system's
  * @param admin where {@code /status} and {@code /metrics} are served
  * @param etcd where backends are read from, or null with {@code backends}
- * @param prefix the etcd prefix whose keys are the backends
+ * @param prefix the etcd prefix whose keys are the catch-all route's backends, or null for no catch-all
+ *     ({@code --prefix none}: requests no route takes get 404)
+ * @param servicesPrefix where every service's backends are in etcd: {@code <prefix><service>/<instance>}
+ * @param routesPrefix where routes are in etcd ({@code <prefix><name>}), or null for none
+ * @param serviceSettingsPrefix where services' settings are in etcd ({@code <prefix><service>}), or null for none
+ * @param slowStart how long a backend that joins (or returns from passive health) takes to get its
+ *     full share of requests, unless its route or service says otherwise; zero for no slow start
  * @param backends a static backend list used instead of etcd
  * @param transport the I/O transport: {@code auto}, {@code epoll}, {@code io_uring} or {@code nio}
  * @param eventLoops I/O threads (each with its own backend connection pools)
@@ -63,6 +69,10 @@ public record ProxyConfig(
         HostPort admin,
         EtcdSettings etcd,
         String prefix,
+        String servicesPrefix,
+        String routesPrefix,
+        String serviceSettingsPrefix,
+        Duration slowStart,
         List<HostPort> backends,
         String transport,
         int eventLoops,
@@ -91,7 +101,19 @@ public record ProxyConfig(
 
     public ProxyConfig {
         backends = List.copyOf(backends);
-        prefix = ServiceKeys.normalizePrefix(prefix);
+        prefix = prefix == null ? null : ServiceKeys.normalizePrefix(prefix);
+        servicesPrefix = ServiceKeys.normalizePrefix(servicesPrefix);
+        routesPrefix = routesPrefix == null ? null : ServiceKeys.normalizePrefix(routesPrefix);
+        serviceSettingsPrefix = serviceSettingsPrefix == null ? null : ServiceKeys.normalizePrefix(serviceSettingsPrefix);
+        if (slowStart.isNegative()) {
+            throw new IllegalArgumentException("--slow-start must be 0s (off) or longer, got " + Durations.format(slowStart));
+        }
+        if (prefix == null && !backends.isEmpty()) {
+            throw new IllegalArgumentException("--prefix none leaves --backend nothing to serve: the backends are the catch-all route's");
+        }
+        if (prefix == null && routesPrefix == null) {
+            throw new IllegalArgumentException("--prefix none and --routes-prefix none: no request would have anywhere to go");
+        }
         if (etcd == null && backends.isEmpty()) {
             throw new IllegalArgumentException("no backends: give --etcd URL or --backend host:port");
         }
@@ -153,6 +175,32 @@ public record ProxyConfig(
         }
     }
 
+    /** Every route setting as the command line gives it: what a route or service value does not set. */
+    public io.gantry.proxy.route.RouteSettings routeDefaults() {
+        return new io.gantry.proxy.route.RouteSettings(false, responseTimeout, tries, maxBodySize,
+                io.gantry.proxy.balance.Policy.Kind.ROUND_ROBIN, null, null, slowStart);
+    }
+
+    /**
+     * The catch-all route's service: {@code website} for {@code --prefix /services/website/}; a prefix
+     * that is not one service under {@link #servicesPrefix} is its own service, named by the prefix.
+     */
+    public String catchAllService() {
+        if (etcd == null) {
+            return "static";
+        }
+        if (prefix == null) {
+            return null;
+        }
+        return catchAllIsAService() ? prefix.substring(servicesPrefix.length(), prefix.length() - 1) : prefix;
+    }
+
+    /** Whether the catch-all's prefix is {@code <servicesPrefix><service>/}, read with every other service. */
+    public boolean catchAllIsAService() {
+        return prefix != null && prefix.startsWith(servicesPrefix) && prefix.length() > servicesPrefix.length() + 1
+                && prefix.indexOf('/', servicesPrefix.length()) == prefix.length() - 1;
+    }
+
     private static void positive(String name, int value) {
         if (value < 1) {
             throw new IllegalArgumentException("--" + name + " must be at least 1, got " + value);
@@ -182,6 +230,10 @@ public record ProxyConfig(
         private HostPort admin = new HostPort("127.0.0.1", 9090);
         private EtcdSettings etcd;
         private String prefix = ServiceKeys.DEFAULT_PREFIX;
+        private String servicesPrefix = "/services/";
+        private String routesPrefix = "/gantry/routes/";
+        private String serviceSettingsPrefix = "/gantry/services/";
+        private Duration slowStart = Duration.ZERO;
         private List<HostPort> backends = List.of();
         private String transport = "auto";
         private int eventLoops = Runtime.getRuntime().availableProcessors();
@@ -224,6 +276,10 @@ public record ProxyConfig(
         public Builder admin(HostPort v) { admin = v; return this; }
         public Builder etcd(EtcdSettings v) { etcd = v; return this; }
         public Builder prefix(String v) { prefix = v; return this; }
+        public Builder servicesPrefix(String v) { servicesPrefix = v; return this; }
+        public Builder routesPrefix(String v) { routesPrefix = v; return this; }
+        public Builder serviceSettingsPrefix(String v) { serviceSettingsPrefix = v; return this; }
+        public Builder slowStart(Duration v) { slowStart = v; return this; }
         public Builder backends(List<HostPort> v) { backends = v; return this; }
         public Builder transport(String v) { transport = v; return this; }
         public Builder eventLoops(int v) { eventLoops = v; return this; }
@@ -257,7 +313,8 @@ public record ProxyConfig(
         public Builder backendProtocol(BackendProtocol v) { backendProtocol = v; return this; }
 
         public ProxyConfig build() {
-            return new ProxyConfig(listen, tlsListen, tls, httpRedirect, hsts, backendTls, backendCa, admin, etcd, prefix, backends, transport, eventLoops, connectTimeout, responseTimeout,
+            return new ProxyConfig(listen, tlsListen, tls, httpRedirect, hsts, backendTls, backendCa, admin, etcd, prefix, servicesPrefix, routesPrefix,
+                    serviceSettingsPrefix, slowStart, backends, transport, eventLoops, connectTimeout, responseTimeout,
                     clientIdleTimeout, poolIdleTimeout, maxIdlePerBackend, tries, shutdownTimeout, maxInitialLineLength,
                     maxHeaderSize, maxHeaderCount, maxBodySize, clientHeaderTimeout, clientBodyTimeout, sendTimeout, maxConnections, maxFails, failTimeout,
                     accessLog, accessLogFormat, accessLogBuffer, new Http2Options(h2c, h2MaxConcurrentStreams,

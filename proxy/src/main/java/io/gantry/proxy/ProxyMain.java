@@ -94,8 +94,20 @@ public final class ProxyMain implements Callable<Integer> {
     @Mixin
     EtcdOptions etcd = new EtcdOptions();
 
-    @Option(names = "--prefix", paramLabel = "PREFIX", description = "etcd prefix whose keys are the backends (default /services/website/).")
+    @Option(names = "--prefix", paramLabel = "PREFIX|none", description = "etcd prefix whose keys are the catch-all route's backends (default /services/website/); none: requests no route takes get 404.")
     String prefix;
+
+    @Option(names = "--routes-prefix", paramLabel = "PREFIX|none", description = "etcd prefix of routes: <prefix><name> -> JSON {\"host\", \"path\", \"service\", ...} (default /gantry/routes/).")
+    String routesPrefix;
+
+    @Option(names = "--services-prefix", paramLabel = "PREFIX", description = "etcd prefix of every service's backends: <prefix><service>/<instance> (default /services/).")
+    String servicesPrefix;
+
+    @Option(names = "--service-settings-prefix", paramLabel = "PREFIX|none", description = "etcd prefix of services' settings: <prefix><service> -> JSON {\"policy\", \"timeout\", ...} (default /gantry/services/).")
+    String serviceSettingsPrefix;
+
+    @Option(names = "--slow-start", paramLabel = "DURATION", description = "A backend that joins, or comes back from passive health, ramps up to its full share over this (default 0s: off).")
+    Duration slowStart;
 
     @Option(names = "--backend", paramLabel = "HOST:PORT", split = ",", description = "A static backend instead of etcd; repeatable.")
     List<HostPort> backends;
@@ -179,6 +191,11 @@ public final class ProxyMain implements Callable<Integer> {
         System.exit(CommandLines.execute("proxy", new ProxyMain(), args));
     }
 
+    /** A prefix flag's value: null for {@code none}. */
+    private static String none(String prefix) {
+        return prefix.equals("none") ? null : prefix;
+    }
+
     /** The settings these flags describe, over the defaults. */
     ProxyConfig toConfig() {
         ProxyConfig.Builder b = ProxyConfig.builder();
@@ -198,7 +215,17 @@ public final class ProxyMain implements Callable<Integer> {
         set(backendCa, b::backendCa);
         set(admin, b::admin);
         set(backends != null && !etcd.endpointsGiven() ? null : etcd.optional(), b::etcd); // ETCDCTL_ENDPOINTS yields to --backend
-        set(prefix, b::prefix);
+        if (prefix != null) {
+            b.prefix(none(prefix));
+        }
+        if (routesPrefix != null) {
+            b.routesPrefix(none(routesPrefix));
+        }
+        if (serviceSettingsPrefix != null) {
+            b.serviceSettingsPrefix(none(serviceSettingsPrefix));
+        }
+        set(servicesPrefix, b::servicesPrefix);
+        set(slowStart, b::slowStart);
         set(backends, b::backends);
         set(transport, b::transport);
         set(eventLoops, b::eventLoops);

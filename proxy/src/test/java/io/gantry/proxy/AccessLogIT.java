@@ -103,7 +103,7 @@ class AccessLogIT {
             assertEquals(5, n.get("bytes_received").asInt());
             assertEquals(r.body().length, n.get("bytes_sent").asInt());
             assertEquals(nginx.backend(1).address(), n.get("backend").asText());
-            assertEquals("static", n.get("route").asText());
+            assertEquals("catch-all", n.get("route").asText());
             assertEquals("static", n.get("service").asText());
             assertTrue(n.get("tls").isNull());
             assertEquals(0, n.get("retries").asInt());
@@ -134,7 +134,7 @@ class AccessLogIT {
             assertEquals("-", unavailable.get("backend").asText());
             assertTrue(unavailable.get("backend_time").isNull());
             assertEquals("/nothing", unavailable.get("uri").asText());
-            assertEquals(prefix, unavailable.get("route").asText());
+            assertEquals("catch-all", unavailable.get("route").asText());
             assertEquals(prefix.substring("/services/".length(), prefix.length() - 1), unavailable.get("service").asText());
             assertTrue(unavailable.get("bytes_sent").asInt() > 0);
             JsonNode invalid = JSON.readTree(lines.get(1));

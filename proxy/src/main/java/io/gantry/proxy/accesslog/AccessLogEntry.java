@@ -20,8 +20,8 @@ import io.gantry.common.HostPort;
  * @param backendNanos from the last attempt's start to the backend's response's end, or -1 without one
  * @param referer the Referer header, or null
  * @param userAgent the User-Agent header, or null
- * @param route the route that matched (for now the catch-all: the etcd prefix, or {@code static})
- * @param service the service the route leads to
+ * @param route the name of the route that matched ({@code catch-all} for {@code --prefix}), or null when none did
+ * @param service the service the route leads to, or null
  * @param backend the backend that answered, or null when the proxy answered itself
  * @param tls the TLS version of the client's connection ({@code TLSv1.3}), or null over cleartext
  * @param retries how many further backends the request was tried on after the first

@@ -1,8 +1,11 @@
 package io.gantry.proxy.admin;
 
 import io.gantry.proxy.ProxyMetrics;
-import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.backend.Endpoint;
+import io.gantry.proxy.backend.Services;
+import io.gantry.proxy.route.Route;
+import io.gantry.proxy.route.Routes;
 import io.gantry.proxy.tls.CertificateTable;
 import io.gantry.proxy.tls.ServerCertificate;
 import io.netty.buffer.Unpooled;
@@ -29,13 +32,21 @@ import java.util.function.Supplier;
 @ChannelHandler.Sharable
 final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    private final BackendGroup backends;
+    private final Services services;
+    private final Routes routes;
+    private final String catchAllService;
     private final ProxyMetrics metrics;
     private final Supplier<CertificateTable> certificates;
 
-    /** @param certificates what the HTTPS listener serves now, or null without one */
-    AdminHandler(BackendGroup backends, ProxyMetrics metrics, Supplier<CertificateTable> certificates) {
-        this.backends = backends;
+    /**
+     * @param catchAllService the catch-all route's service, whose backends {@code "backends"} lists; null for none
+     * @param certificates what the HTTPS listener serves now, or null without one
+     */
+    AdminHandler(Services services, Routes routes, String catchAllService, ProxyMetrics metrics,
+            Supplier<CertificateTable> certificates) {
+        this.services = services;
+        this.routes = routes;
+        this.catchAllService = catchAllService;
         this.metrics = metrics;
         this.certificates = certificates;
     }
@@ -69,15 +80,33 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** The status document; written by hand because a JSON library would cost the proxy's startup more than it saves here. */
     private String status() {
         StringBuilder out = new StringBuilder(256).append("{\n  \"source\" : ");
-        quote(out, metrics.sourceState()).append(",\n  \"backends\" : [");
-        List<Backend> list = backends.current().asList();
+        quote(out, metrics.sourceState()).append(",\n  \"backends\" : ");
+        backends(out, catchAllService == null ? List.of() : services.group(catchAllService).current().endpoints(), "    ");
+        out.append(",\n  \"routes\" : [");
+        List<Route> list = routes.current().routes();
         for (int i = 0; i < list.size(); i++) {
-            Backend b = list.get(i);
-            out.append(i == 0 ? "\n" : ",\n").append("    { \"key\" : ");
-            quote(out, b.key()).append(", \"address\" : ");
-            quote(out, b.address().toString()).append(", \"state\" : \"up\" }");
+            Route r = list.get(i);
+            out.append(i == 0 ? "\n" : ",\n").append("    { \"name\" : ");
+            quote(out, r.name()).append(", \"host\" : ");
+            if (r.host() == null) {
+                out.append("null");
+            } else {
+                quote(out, r.host());
+            }
+            quote(out.append(", \"path\" : "), r.path()).append(", \"service\" : ");
+            quote(out, r.service().service()).append(", \"policy\" : ");
+            quote(out, r.policy().toString()).append(" }");
         }
         out.append(list.isEmpty() ? "],\n" : "\n  ],\n");
+        out.append("  \"routes_rejected\" : ").append(routes.rejected()).append(",\n  \"services\" : [");
+        String sep = "\n";
+        for (BackendGroup g : services.all()) {
+            quote(out.append(sep).append("    { \"name\" : "), g.service()).append(", \"backends\" : ");
+            backends(out, g.current().endpoints(), "      ");
+            out.append(" }");
+            sep = ",\n";
+        }
+        out.append(sep.equals("\n") ? "],\n" : "\n  ],\n");
         if (certificates != null) {
             out.append("  \"certificates\" : [");
             List<CertificateTable.Entry> served = certificates.get().entries();
@@ -103,12 +132,26 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         counters.put("connections_total", metrics.connectionsOpened());
         counters.put("pooled_idle_connections", metrics.pooledIdleConnections());
         counters.put("access_log_dropped", metrics.accessLogLinesDropped());
-        String sep = "\n";
+        sep = "\n";
         for (Map.Entry<String, Long> e : counters.entrySet()) {
             out.append(sep).append("    \"").append(e.getKey()).append("\" : ").append(e.getValue());
             sep = ",\n";
         }
         return out.append("\n  }\n}\n").toString();
+    }
+
+    private static void backends(StringBuilder out, List<Endpoint> endpoints, String indent) {
+        out.append('[');
+        for (int i = 0; i < endpoints.size(); i++) {
+            Endpoint e = endpoints.get(i);
+            out.append(i == 0 ? "\n" : ",\n").append(indent).append("{ \"key\" : ");
+            quote(out, e.key()).append(", \"address\" : ");
+            quote(out, e.backend().address().toString()).append(", \"state\" : ")
+                    .append(e.draining() ? "\"draining\"" : "\"up\"")
+                    .append(", \"weight\" : ").append(e.weight())
+                    .append(", \"in_flight\" : ").append(e.load().inFlight()).append(" }");
+        }
+        out.append(endpoints.isEmpty() ? "]" : "\n" + indent.substring(2) + "]");
     }
 
     private static StringBuilder quote(StringBuilder out, String s) {
@@ -150,7 +193,31 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         metric(out, "gantry_access_log_dropped_total", "counter",
                 "Access log lines dropped because the writer fell behind (its queue was full) or could not write.",
                 metrics.accessLogLinesDropped());
-        metric(out, "gantry_backends", "gauge", "Backends in the current set.", backends.current().size());
+        metric(out, "gantry_backends", "gauge", "Backends of every service.", services.backendCount());
+        metric(out, "gantry_routes", "gauge", "Routes in use, the catch-all included.", routes.current().routes().size());
+        metric(out, "gantry_routes_rejected", "gauge", "Route and service values in etcd skipped as malformed (the log names each key).",
+                routes.rejected());
+        metric(out, "gantry_services", "gauge", "Services known: named by a route or with backends.", services.size());
+        help(out, "gantry_service_backends", "gauge", "Backends of each service, by state (draining ones take no new requests).");
+        for (BackendGroup g : services.all()) {
+            int draining = 0;
+            for (Endpoint e : g.current().endpoints()) {
+                draining += e.draining() ? 1 : 0;
+            }
+            out.append("gantry_service_backends{service=");
+            quote(out, g.service()).append(",state=\"up\"} ").append(g.current().size() - draining).append('\n');
+            out.append("gantry_service_backends{service=");
+            quote(out, g.service()).append(",state=\"draining\"} ").append(draining).append('\n');
+        }
+        help(out, "gantry_service_requests_in_flight", "gauge", "Requests each service's backends are answering now.");
+        for (BackendGroup g : services.all()) {
+            int inFlight = 0;
+            for (Endpoint e : g.current().endpoints()) {
+                inFlight += e.load().inFlight();
+            }
+            out.append("gantry_service_requests_in_flight{service=");
+            quote(out, g.service()).append("} ").append(inFlight).append('\n');
+        }
         help(out, "gantry_tls_handshakes_total", "counter", "TLS handshakes on the HTTPS listener, by result.");
         for (String r : ProxyMetrics.TLS_RESULTS) {
             out.append("gantry_tls_handshakes_total{result=\"").append(r).append("\"} ").append(metrics.tlsHandshakes(r)).append('\n');

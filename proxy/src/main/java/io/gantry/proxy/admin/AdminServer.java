@@ -2,7 +2,8 @@ package io.gantry.proxy.admin;
 
 import io.gantry.common.HostPort;
 import io.gantry.proxy.ProxyMetrics;
-import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.backend.Services;
+import io.gantry.proxy.route.Routes;
 import io.gantry.proxy.tls.CertificateTable;
 import io.gantry.proxy.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -24,9 +25,9 @@ public final class AdminServer implements AutoCloseable {
      *
      * @param certificates what the HTTPS listener serves now, or null without one
      */
-    public InetSocketAddress start(HostPort address, Transport transport, EventLoopGroup group, BackendGroup backends,
-            ProxyMetrics metrics, Supplier<CertificateTable> certificates) throws InterruptedException {
-        AdminHandler handler = new AdminHandler(backends, metrics, certificates);
+    public InetSocketAddress start(HostPort address, Transport transport, EventLoopGroup group, Services services, Routes routes,
+            String catchAllService, ProxyMetrics metrics, Supplier<CertificateTable> certificates) throws InterruptedException {
+        AdminHandler handler = new AdminHandler(services, routes, catchAllService, metrics, certificates);
         listener = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())

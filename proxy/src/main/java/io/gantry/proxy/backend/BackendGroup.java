@@ -1,50 +1,123 @@
 package io.gantry.proxy.backend;
 
+import io.gantry.proxy.balance.Balancer;
+import io.gantry.proxy.balance.Policy;
+import io.gantry.proxy.balance.RoundRobin;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backends, whose contents change over time: sources {@link #update} the set, the request path
- * picks from it through {@link #selector()}, listeners hear of each change.
+ * One service's backends, whose contents change over time: its source {@link #update}s the set, each
+ * policy routes use it with has one {@link Balancer} here that is rebased onto every new set, and
+ * listeners hear of each change.
  */
 public final class BackendGroup {
 
     private static final Logger log = LoggerFactory.getLogger(BackendGroup.class);
 
-    private final RoundRobinSelector selector = new RoundRobinSelector();
+    private final String service;
+    private volatile BackendSet current = BackendSet.EMPTY;
+    private final Map<Policy, Balancer> balancers = new ConcurrentHashMap<>();
     private final List<Consumer<BackendSet>> listeners = new CopyOnWriteArrayList<>();
+
+    /** A group for {@code service}, with no backends yet. */
+    public BackendGroup(String service) {
+        this.service = service;
+    }
+
+    /** The group of a proxy with one service ({@code --backend}, or tests). */
+    public BackendGroup() {
+        this("static");
+    }
+
+    /** The service's name: {@code website} for {@code /services/website/}. */
+    public String service() {
+        return service;
+    }
 
     /** The current set. */
     public BackendSet current() {
-        return selector.current();
+        return current;
     }
 
-    /** Where the request path picks a backend. */
-    public RoundRobinSelector selector() {
-        return selector;
+    /** The balancer of {@code policy} over this service, made and rebased onto the current set on first use. */
+    public Balancer balancer(Policy policy) {
+        Balancer b = balancers.get(policy);
+        return b != null ? b : newBalancer(policy);
     }
 
-    /** Replaces the set, logging what was added and removed. */
+    private synchronized Balancer newBalancer(Policy policy) {
+        return balancers.computeIfAbsent(policy, p -> {
+            Balancer b = p.newBalancer();
+            b.rebase(current);
+            return b;
+        });
+    }
+
+    /** Round-robin without slow start: the catch-all's policy unless told otherwise. */
+    public RoundRobin selector() {
+        return (RoundRobin) balancer(Policy.ROUND_ROBIN);
+    }
+
+    /** Drops the balancers of policies no route uses any more. */
+    public synchronized void retainBalancers(Set<Policy> used) {
+        balancers.keySet().retainAll(used);
+    }
+
+    /** Replaces the set, logging what was added, removed, and began or stopped draining. */
     public synchronized void update(BackendSet next) {
-        BackendSet previous = selector.current();
-        selector.rebase(next);
+        BackendSet previous = current;
+        current = next;
+        balancers.values().forEach(b -> b.rebase(next));
         List<Backend> added = new ArrayList<>();
         List<Backend> removed = new ArrayList<>();
         previous.diff(next, added, removed);
+        String of = service.equals("static") ? "" : " of " + service;
         if (added.size() + removed.size() > 10) {
-            log.info("backends: {} added, {} removed, {} now", added.size(), removed.size(), next.size());
+            log.info("backends{}: {} added, {} removed, {} now", of, added.size(), removed.size(), next.size());
         } else {
-            added.forEach(b -> log.info("backend added: {}", b));
-            removed.forEach(b -> log.info("backend removed: {}", b));
+            added.forEach(b -> log.info("backend{} added: {}", of, b));
+            removed.forEach(b -> log.info("backend{} removed: {}", of, b));
+            logDraining(previous, next, of);
         }
         if (next.isEmpty() && !previous.isEmpty()) {
-            log.warn("no backends left: requests get 503 until one is added");
+            log.warn("no backends left{}: its requests get 503 until one is added", of);
         }
         listeners.forEach(l -> l.accept(next));
+    }
+
+    private static void logDraining(BackendSet previous, BackendSet next, String of) {
+        for (Endpoint e : next.endpoints()) {
+            int i = indexOf(previous, e.key());
+            if (i >= 0 && previous.endpoint(i).backend().equals(e.backend()) && previous.endpoint(i).draining() != e.draining()) {
+                log.info("backend{} {}: {}", of, e.draining() ? "draining, no new requests" : "no longer draining", e.backend());
+            }
+        }
+    }
+
+    private static int indexOf(BackendSet set, String key) {
+        int lo = 0;
+        int hi = set.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = set.endpoint(mid).key().compareTo(key);
+            if (c == 0) {
+                return mid;
+            }
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -1;
     }
 
     /** Calls {@code listener} with every new set. */

@@ -25,6 +25,8 @@ public final class PassiveHealth {
     private final int maxFails;
     private final long failTimeoutNanos;
     private final ConcurrentHashMap<Backend, State> states = new ConcurrentHashMap<>();
+    /** When each backend ever ejected was (or will be) tried again, for slow start; written only on ejection. */
+    private final ConcurrentHashMap<Backend, Long> returns = new ConcurrentHashMap<>();
 
     public PassiveHealth(int maxFails, Duration failTimeout) {
         this.maxFails = maxFails;
@@ -40,6 +42,24 @@ public final class PassiveHealth {
         return s != null && now - s.downUntil < 0;
     }
 
+    /**
+     * How long ago, at {@code now}, {@code backend} was let back in after its last ejection (negative
+     * while it is still skipped); a quarter of the clock's range for a backend never ejected.
+     */
+    public long nanosSinceReturn(Backend backend, long now) {
+        if (returns.isEmpty()) {
+            return Long.MAX_VALUE / 4;
+        }
+        Long back = returns.get(backend);
+        return back == null ? Long.MAX_VALUE / 4 : now - back;
+    }
+
+    /** Forgets {@code backend}'s ejections: its key is gone (a key that comes back is a new backend). */
+    public void forget(Backend backend) {
+        states.remove(backend);
+        returns.remove(backend);
+    }
+
     /** Counts a failure; ejects the backend when it reaches {@code maxFails} within the window. */
     public void failure(Backend backend, String cause) {
         long now = System.nanoTime();
@@ -53,6 +73,7 @@ public final class PassiveHealth {
                 s.downUntil = now + failTimeoutNanos;
                 s.fails = 0;
                 s.ejected = true;
+                returns.put(backend, s.downUntil);
                 log.warn("backend {} skipped for {} ms after {} failure(s): {}", backend, failTimeoutNanos / 1_000_000,
                         maxFails, cause);
             }

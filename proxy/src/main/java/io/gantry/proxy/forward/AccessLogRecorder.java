@@ -15,10 +15,12 @@ import io.netty.handler.codec.http.HttpRequest;
 public final class AccessLogRecorder {
 
     private final AccessLog log;
-    private final String route;
-    private final String service;
+    private String route;
+    private String service;
     private final ClientStream client;
     private HttpRequest request;
+    /** As the client sent it: a route may strip its prefix from the request's. */
+    private final String uri;
     private final long startNanos;
     private long attemptNanos = -1;
     private long bytesSent;
@@ -29,16 +31,21 @@ public final class AccessLogRecorder {
      */
     public AccessLogRecorder(ForwardingContext context, ClientStream client, HttpRequest request, long startNanos) {
         this.log = context.accessLog();
-        this.route = context.route();
-        this.service = context.service();
         this.client = client;
         this.request = request;
+        this.uri = request == null ? null : request.uri();
         this.startNanos = startNanos;
     }
 
     /** The request line could not be read: the line shows none (the decoder's stand-in is not the client's). */
     void forgetRequest() {
         request = null;
+    }
+
+    /** The request took {@code r}. */
+    void routed(io.gantry.proxy.route.Route r) {
+        route = r.name();
+        service = r.service().service();
     }
 
     /** A backend is being tried (a pooled connection taken, or a connect begun). */
@@ -65,7 +72,7 @@ public final class AccessLogRecorder {
         HttpHeaders h = req == null ? null : req.headers();
         log.log(new AccessLogEntry(System.currentTimeMillis(), client.clientAddress(),
                 req == null ? null : req.method().name(),
-                req == null ? null : req.uri(),
+                req == null ? null : uri,
                 req == null ? null : req.protocolVersion().text(),
                 h == null ? null : h.get(HttpHeaderNames.AUTHORIZATION),
                 status, bytesReceived, bytesSent, now - startNanos,

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
  * A connection's timeout, cheap to move: {@link #start} and {@link #stop} only read the clock and set
  * two fields, so a timeout restarted by every request schedules no task per request. One wake-up task
  * per connection checks the deadline, at most every {@code shortestTimeout} (the shortest timeout it is
- * ever started with, so a deadline can never fall before the pending wake-up), and runs the expiry
- * action once the deadline has passed. Owned by the connection's event loop.
+ * usually started with), and runs the expiry action once the deadline has passed. A start with a
+ * shorter timeout (a route's own) brings the wake-up forward. Owned by the connection's event loop.
  */
 public final class Deadline implements Runnable {
 
@@ -19,6 +19,7 @@ public final class Deadline implements Runnable {
     private long expiresAt;
     private boolean running;
     private ScheduledFuture<?> wakeup;
+    private long wakeupAt;
 
     /**
      * @param shortestTimeoutNanos no {@link #start} is ever given less
@@ -32,10 +33,15 @@ public final class Deadline implements Runnable {
 
     /** (Re)starts the clock: {@code timeoutNanos} from now, the expiry action runs unless stopped first. */
     public void start(long timeoutNanos) {
-        expiresAt = System.nanoTime() + timeoutNanos;
+        long now = System.nanoTime();
+        expiresAt = now + timeoutNanos;
         running = true;
+        if (wakeup != null && expiresAt - wakeupAt < 0) {
+            wakeup.cancel(false); // a timeout shorter than any before: wake up in time for it
+            wakeup = null;
+        }
         if (wakeup == null) {
-            wakeup = executor.schedule(this, Math.min(timeoutNanos, maxWakeupNanos), TimeUnit.NANOSECONDS);
+            schedule(now, Math.min(timeoutNanos, maxWakeupNanos));
         }
     }
 
@@ -53,15 +59,21 @@ public final class Deadline implements Runnable {
         }
     }
 
+    private void schedule(long now, long delayNanos) {
+        wakeupAt = now + delayNanos;
+        wakeup = executor.schedule(this, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
     @Override
     public void run() {
         wakeup = null;
         if (!running) {
             return;
         }
-        long left = expiresAt - System.nanoTime();
+        long now = System.nanoTime();
+        long left = expiresAt - now;
         if (left > 0) {
-            wakeup = executor.schedule(this, Math.min(left, maxWakeupNanos), TimeUnit.NANOSECONDS);
+            schedule(now, Math.min(left, maxWakeupNanos));
             return;
         }
         running = false;

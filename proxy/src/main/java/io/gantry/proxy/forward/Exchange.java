@@ -2,7 +2,8 @@ package io.gantry.proxy.forward;
 
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.Backend;
-import io.gantry.proxy.backend.RoundRobinSelector;
+import io.gantry.proxy.backend.Endpoint;
+import io.gantry.proxy.route.Route;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One request through the proxy, whichever protocol its client speaks: it validates the request,
- * picks a backend, makes one {@link Attempt} per try, streams the body out and the response back
+ * finds its {@link Route}, has the route's balancer pick a backend, makes one {@link Attempt} per try, streams the body out and the response back
  * through its {@link ClientStream}, and after a failure asks the {@link RetryPolicy} what next. Its
  * progress is one {@link Phase}. Owned by its client's event loop; the protocol adapters feed it
  * ({@link #onRequestBody}) and the attempts report to it.
@@ -68,7 +69,14 @@ public final class Exchange {
     private int attempts;
     private boolean newConnectionsOnly;
     private Attempt attempt;
+    /** Null until the request is routed; then it stays, whatever etcd says meanwhile. */
+    private Route route;
+    private Endpoint endpoint;
     private Backend backend;
+    /** The endpoint's load counts this exchange's attempt in flight. */
+    private boolean inFlight;
+    /** A sticky session's cookie for the response, or null. */
+    private String responseCookie;
     private Object lastFailure;
     private int responseStatus;
     private boolean backendKeepAlive;
@@ -124,6 +132,30 @@ public final class Exchange {
             respond(HttpsRedirect.response(request, context.httpsPort()), false);
             return;
         }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        route = context.routes().match(host, request.uri());
+        if (route == null) {
+            metrics.response(404);
+            respond(ErrorPages.page(HttpResponseStatus.NOT_FOUND, host == null ? "No route takes requests without a Host."
+                    : "No route takes " + host + request.uri().replaceFirst("[?#].*", "") + " here.", false), false);
+            return;
+        }
+        if (accessLog != null) {
+            accessLog.routed(route);
+        }
+        RequestValidator.Rejection tooLarge = RequestValidator.checkLength(request, route.maxBody());
+        if (tooLarge != null) {
+            refuse(tooLarge);
+            return;
+        }
+        if (route.stripPrefix()) {
+            String uri = request.uri();
+            request.setUri(route.backendUri(uri));
+            if (!uri.equals(request.uri())) {
+                request.headers().set("X-Forwarded-Prefix", route.path().endsWith("/") && route.path().length() > 1
+                        ? route.path().substring(0, route.path().length() - 1) : route.path());
+            }
+        }
         tryNextBackend();
     }
 
@@ -140,9 +172,10 @@ public final class Exchange {
             return;
         }
         bodyBytes += content.content().readableBytes();
-        if (context.validator().maxBodySize() > 0 && bodyBytes > context.validator().maxBodySize()) {
+        long maxBody = route == null ? 0 : route.maxBody();
+        if (maxBody > 0 && bodyBytes > maxBody) {
             content.release();
-            abortRequest(context.validator().tooLarge());
+            abortRequest(RequestValidator.tooLarge(maxBody));
             return;
         }
         if (phase == Phase.CONNECTING) {
@@ -206,28 +239,39 @@ public final class Exchange {
     // --- attempts ---------------------------------------------------------------------------------
 
     private void tryNextBackend() {
-        RoundRobinSelector selector = context.backends().selector();
-        int size = selector.current().size();
+        int size = route.service().current().size();
         if (size == 0) {
             respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No backend is available for this service right now.", null);
             return;
         }
-        if (!RetryPolicy.mayTryAnother(attempts, context.config().tries(), size)) {
+        if (!RetryPolicy.mayTryAnother(attempts, route.tries(), size)) {
             respondError(HttpResponseStatus.BAD_GATEWAY, "No backend could be reached.", lastFailure);
             return;
         }
-        backend = selector.next(attempts == 0 ? null : backend, context.health());
+        Endpoint picked = route.balancer().pick(request, client.clientAddress(), attempts == 0 ? null : endpoint, context.health());
         attempts++;
         if (accessLog != null) {
             accessLog.attemptStarted();
         }
-        if (backend == null) { // the set emptied between the two reads
+        if (picked == null) { // the set emptied between the two reads
             respondError(HttpResponseStatus.SERVICE_UNAVAILABLE, "No backend is available for this service right now.", null);
             return;
         }
+        endpoint = picked;
+        backend = picked.backend();
+        picked.load().started();
+        inFlight = true;
         phase = Phase.CONNECTING;
         attempt = client.backendConnections().attempt(this, backend, newConnectionsOnly);
         attempt.start();
+    }
+
+    /** The attempt's request is no longer in flight on its endpoint (for {@code least_request}). */
+    private void leaveEndpoint() {
+        if (inFlight) {
+            inFlight = false;
+            endpoint.load().ended();
+        }
     }
 
     /** {@code a} has a connection (or stream) and takes the request now. */
@@ -288,6 +332,7 @@ public final class Exchange {
         responseStatus = status;
         metrics.response(status);
         context.health().success(backend);
+        responseCookie = route.balancer().cookieFor(endpoint, request);
         if (status == 101) {
             startTunnel(a, head);
             return;
@@ -299,6 +344,7 @@ public final class Exchange {
     /** The backend accepted the Upgrade: the 101 goes on and both connections become a tunnel. */
     private void startTunnel(Attempt a, ResponseHead head) {
         attempt = null;
+        leaveEndpoint(); // a tunnel is not a request in flight
         finish(101, backend); // logged when the tunnel opens; its bytes are not counted
         client.startTunnel(this, head, a.detachForTunnel());
     }
@@ -381,7 +427,7 @@ public final class Exchange {
         }
         releaseAttempt(false);
         metrics.backendError();
-        long ms = context.config().responseTimeout().toMillis();
+        long ms = route.timeout().toMillis();
         context.health().failure(backend, "no response within " + ms + " ms");
         if (phase == Phase.RESPONDING) {
             log.warn("{} {} {} -> {}: backend stopped sending the response for {} ms; closing", client.clientAddress(), method,
@@ -400,6 +446,7 @@ public final class Exchange {
             awaitingBackendWritable = false;
             a.release(reusable);
         }
+        leaveEndpoint();
     }
 
     // --- answers from the proxy -------------------------------------------------------------------
@@ -502,6 +549,24 @@ public final class Exchange {
     /** The protocol the client asks to switch to, kept for the backend; null for none. */
     public String upgrade() {
         return upgrade;
+    }
+
+    /** The route the request took, or null before it is routed (or when it was refused first). */
+    public Route route() {
+        return route;
+    }
+
+    /** How long the backend may stay silent while this request waits: its route's timeout. */
+    public long responseTimeoutNanos() {
+        return route.timeout().toNanos();
+    }
+
+    /**
+     * A {@code Set-Cookie} value the response carries besides the backend's (a sticky session's), or
+     * null; known once the response head arrived.
+     */
+    public String responseCookie() {
+        return responseCookie;
     }
 
     /** The backend of the attempt in progress, or of the last one. */

@@ -4,6 +4,7 @@ import io.gantry.proxy.ProxyConfig;
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.accesslog.AccessLog;
 import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.route.Routes;
 import io.gantry.proxy.backend.BackendTlsContext;
 import io.gantry.proxy.backend.PassiveHealth;
 import io.netty.bootstrap.Bootstrap;
@@ -13,8 +14,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What every client connection's exchanges share: the settings, the live backends and
- * their passive health, the request validator, the metrics, the TLS context backends are reached with,
+ * What every client connection's exchanges share: the settings, the live routes (and through them
+ * the services' backends), the backends' passive health, the request validator, the metrics, the TLS context backends are reached with,
  * and per event loop that loop's own connection pool.
  */
 public final class ForwardingContext {
@@ -23,7 +24,7 @@ public final class ForwardingContext {
     public static final Object DRAIN = new Object();
 
     private final ProxyConfig config;
-    private final BackendGroup backends;
+    private final Routes routes;
     private final ProxyMetrics metrics;
     private final Bootstrap backendBootstrap;
     private final RequestValidator validator;
@@ -35,8 +36,6 @@ public final class ForwardingContext {
     private final byte[] hstsLine;
     private volatile int httpsPort = 443;
     private final AccessLog accessLog;
-    private final String route;
-    private final String service;
 
     /**
      * @param backendBootstrap channel type and options for backend connections; each event loop's pool
@@ -47,18 +46,21 @@ public final class ForwardingContext {
         this(config, backends, metrics, backendBootstrap, null);
     }
 
-    /** @param accessLog where each finished request is logged, or null for no access log */
+    /** Every request to {@code backends}, the one service of a catch-all route. */
     public ForwardingContext(ProxyConfig config, BackendGroup backends, ProxyMetrics metrics, Bootstrap backendBootstrap,
+            AccessLog accessLog) {
+        this(config, Routes.catchAll(backends, config.routeDefaults()), metrics, backendBootstrap, accessLog);
+    }
+
+    /** @param accessLog where each finished request is logged, or null for no access log */
+    public ForwardingContext(ProxyConfig config, Routes routes, ProxyMetrics metrics, Bootstrap backendBootstrap,
             AccessLog accessLog) {
         this.config = config;
         this.accessLog = accessLog;
-        // Until routes exist (issue 17 names them), every request takes the catch-all: the etcd prefix.
-        this.route = config.etcd() != null ? config.prefix() : "static";
-        this.service = config.etcd() != null ? serviceOf(config.prefix()) : "static";
-        this.backends = backends;
+        this.routes = routes;
         this.metrics = metrics;
         this.backendBootstrap = backendBootstrap;
-        this.validator = new RequestValidator(config.maxHeaderCount(), config.maxBodySize());
+        this.validator = new RequestValidator(config.maxHeaderCount());
         this.health = new PassiveHealth(config.maxFails(), config.failTimeout());
         this.hsts = config.hsts() == null ? null : "max-age=" + config.hsts().toSeconds();
         this.hstsLine = hsts == null ? null : ("Strict-Transport-Security: " + hsts + "\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -100,8 +102,9 @@ public final class ForwardingContext {
         return config;
     }
 
-    public BackendGroup backends() {
-        return backends;
+    /** Where a request's route is found. */
+    public Routes routes() {
+        return routes;
     }
 
     public ProxyMetrics metrics() {
@@ -117,25 +120,9 @@ public final class ForwardingContext {
         draining = true;
     }
 
-    /** The last segment of a prefix: {@code website} for {@code /services/website/}. */
-    private static String serviceOf(String prefix) {
-        String p = prefix.substring(0, prefix.length() - 1);
-        return p.substring(p.lastIndexOf('/') + 1);
-    }
-
     /** Where finished requests are logged, or null without an access log. */
     public AccessLog accessLog() {
         return accessLog;
-    }
-
-    /** The route every request takes for now (the catch-all), as the access log names it. */
-    String route() {
-        return route;
-    }
-
-    /** The service of {@link #route}. */
-    String service() {
-        return service;
     }
 
     /** The backend connections owned by {@code loop}: only that loop's thread may use them. */

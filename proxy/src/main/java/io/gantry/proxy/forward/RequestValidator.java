@@ -25,12 +25,9 @@ public final class RequestValidator {
     }
 
     private final int maxHeaderCount;
-    private final long maxBodySize;
 
-    /** @param maxBodySize the largest body accepted, 0 for no limit */
-    public RequestValidator(int maxHeaderCount, long maxBodySize) {
+    public RequestValidator(int maxHeaderCount) {
         this.maxHeaderCount = maxHeaderCount;
-        this.maxBodySize = maxBodySize;
     }
 
     /** The status for a request the decoder could not read. */
@@ -84,21 +81,22 @@ public final class RequestValidator {
         if (!hosts.isEmpty() && !validHost(hosts.get(0))) {
             return new Rejection(HttpResponseStatus.BAD_REQUEST, "The Host header is not a host name.", true);
         }
-        if (maxBodySize > 0 && h.contains(HttpHeaderNames.CONTENT_LENGTH)
-                && Long.parseLong(h.get(HttpHeaderNames.CONTENT_LENGTH)) > maxBodySize) {
-            return tooLarge();
-        }
         return null;
     }
 
-    /** The rejection for a body past the limit. */
-    public Rejection tooLarge() {
-        return new Rejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "The request body is larger than " + maxBodySize
-                + " bytes.", true);
+    /**
+     * The rejection for a request whose declared length is past {@code maxBody} (its route's largest
+     * body, 0 for no limit), or null; {@link #check} has validated the length.
+     */
+    public static Rejection checkLength(HttpRequest request, long maxBody) {
+        String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+        return maxBody > 0 && length != null && Long.parseLong(length) > maxBody ? tooLarge(maxBody) : null;
     }
 
-    public long maxBodySize() {
-        return maxBodySize;
+    /** The rejection for a body past {@code maxBody}. */
+    public static Rejection tooLarge(long maxBody) {
+        return new Rejection(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "The request body is larger than " + maxBody
+                + " bytes.", true);
     }
 
     /** RFC 9112 §6.1: chunked must be the final coding (else the length is unknowable), and it is the only one we apply. */

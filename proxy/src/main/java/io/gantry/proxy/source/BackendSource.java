@@ -1,14 +1,12 @@
 package io.gantry.proxy.source;
 
-import io.gantry.proxy.backend.BackendGroup;
-
-/** Something that tells a {@link BackendGroup} which backends exist, now and as that changes. */
+/** Something that tells the proxy which routes and backends exist, now and as that changes. */
 public interface BackendSource extends AutoCloseable {
 
-    /** Starts feeding {@code group}; returns without waiting for the first result. */
-    void start(BackendGroup group);
+    /** Starts feeding the proxy's services and routes; returns without waiting for the first result. */
+    void start();
 
-    /** Waits at most {@code timeout} until the group holds the source's first full set; true when it does. */
+    /** Waits at most {@code timeout} until the source's first full read is applied; true when it is. */
     default boolean awaitFirstSet(java.time.Duration timeout) throws InterruptedException {
         return true;
     }

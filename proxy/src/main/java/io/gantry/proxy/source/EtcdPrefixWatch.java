@@ -1,5 +1,6 @@
 package io.gantry.proxy.source;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -12,9 +13,10 @@ import io.etcd.jetcd.watch.WatchResponse;
 import io.gantry.common.Errors;
 import io.gantry.common.EtcdSettings;
 import io.gantry.common.EtcdText;
-import io.gantry.common.OwnerThread;
 import io.gantry.common.ServiceKeys;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,10 +49,15 @@ public final class EtcdPrefixWatch implements AutoCloseable {
     private static final Duration MIN_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+    /** Keys read per request of a full read: a prefix of 100,000 keys does not fit one gRPC message. */
+    private static final int PAGE = 5_000;
+
     private final EtcdSettings settings;
     private final String prefix;
     private final Listener listener;
     private final Consumer<String> state;
+    private final EtcdConnection connection;
+    private final boolean ownsConnection;
     private final ScheduledExecutorService thread;
     private final CountDownLatch firstRead = new CountDownLatch(1);
 
@@ -69,17 +76,31 @@ public final class EtcdPrefixWatch implements AutoCloseable {
      * @param state told {@code watching} or {@code disconnected} when that changes
      */
     public EtcdPrefixWatch(EtcdSettings settings, String prefix, String what, Listener listener, Consumer<String> state) {
-        this.settings = settings;
+        this(new EtcdConnection(settings, "etcd-" + what), true, prefix, listener, state);
+    }
+
+    /**
+     * A watch on {@code connection}'s thread and client, shared with other watches: their listeners
+     * are all called on that one thread. The connection is the caller's to close.
+     */
+    public EtcdPrefixWatch(EtcdConnection connection, String prefix, Listener listener, Consumer<String> state) {
+        this(connection, false, prefix, listener, state);
+    }
+
+    private EtcdPrefixWatch(EtcdConnection connection, boolean owns, String prefix, Listener listener, Consumer<String> state) {
+        this.connection = connection;
+        this.ownsConnection = owns;
+        this.settings = connection.settings();
         this.prefix = ServiceKeys.normalizePrefix(prefix);
         this.listener = listener;
         this.state = state;
-        this.thread = OwnerThread.named("etcd-" + what);
+        this.thread = connection.thread();
     }
 
     /** Starts reading; returns at once. The etcd client (grpc) loads on the watch's thread. */
     public void start() {
         thread.execute(() -> {
-            client = settings.newClient();
+            client = connection.client();
             readAll();
         });
     }
@@ -94,26 +115,52 @@ public final class EtcdPrefixWatch implements AutoCloseable {
         if (closed) {
             return;
         }
-        GetResponse response;
+        List<KeyValue> kvs = new ArrayList<>();
+        long readRevision;
         try {
-            response = client.getKVClient()
-                    .get(EtcdText.bytes(prefix), GetOption.builder().isPrefix(true).build())
-                    .get(5, TimeUnit.SECONDS);
+            readRevision = readPages(kvs);
         } catch (Exception e) {
             disconnected("cannot read " + prefix, e);
             retryLater(this::readAll);
             return;
         }
         listener.clear();
-        for (KeyValue kv : response.getKvs()) {
+        for (KeyValue kv : kvs) {
             listener.put(EtcdText.text(kv.getKey()), EtcdText.text(kv.getValue()));
         }
-        size = response.getKvs().size();
-        revision = response.getHeader().getRevision();
+        size = kvs.size();
+        revision = readRevision;
         listener.batchDone();
         firstRead.countDown();
         log.info("read {} keys under {} at revision {} from {}", size, prefix, revision, settings);
         watchFrom(revision + 1);
+    }
+
+    /**
+     * Reads every key under the prefix into {@code kvs}, {@link #PAGE} at a time, all at the revision
+     * of the first page, so the pages are one consistent view; returns that revision.
+     */
+    private long readPages(List<KeyValue> kvs) throws Exception {
+        ByteSequence end = EtcdText.bytes(prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1));
+        ByteSequence from = EtcdText.bytes(prefix);
+        long atRevision = 0;
+        while (true) {
+            GetOption.Builder option = GetOption.builder().withRange(end).withLimit(PAGE)
+                    .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND);
+            if (atRevision != 0) {
+                option.withRevision(atRevision);
+            }
+            GetResponse page = client.getKVClient().get(from, option.build()).get(10, TimeUnit.SECONDS);
+            if (atRevision == 0) {
+                atRevision = page.getHeader().getRevision();
+            }
+            kvs.addAll(page.getKvs());
+            if (!page.isMore() || page.getKvs().isEmpty()) {
+                return atRevision;
+            }
+            byte[] last = page.getKvs().get(page.getKvs().size() - 1).getKey().getBytes();
+            from = ByteSequence.from(java.util.Arrays.copyOf(last, last.length + 1)); // the next key after it
+        }
     }
 
     private void watchFrom(long startRevision) {
@@ -223,9 +270,8 @@ public final class EtcdPrefixWatch implements AutoCloseable {
         } catch (Exception e) {
             log.debug("closing the watch on {}: {}", prefix, e.toString());
         }
-        thread.shutdownNow();
-        if (client != null) {
-            client.close();
+        if (ownsConnection) {
+            connection.close();
         }
     }
 }

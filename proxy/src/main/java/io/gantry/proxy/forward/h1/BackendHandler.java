@@ -21,7 +21,10 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     private final ConnectionPool pool;
     private final ResponseReader reader;
-    private final long responseTimeoutNanos;
+    /** The command line's response timeout: what the deadline's wake-ups are paced by. */
+    private final long defaultTimeoutNanos;
+    /** The attached exchange's route's. */
+    private long responseTimeoutNanos;
     private final long poolIdleNanos;
     private Deadline deadline;
     private Http1Attempt owner;
@@ -29,13 +32,14 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     BackendHandler(ConnectionPool pool, ResponseReader reader, Duration responseTimeout, Duration poolIdleTimeout) {
         this.pool = pool;
         this.reader = reader;
-        this.responseTimeoutNanos = responseTimeout.toNanos();
+        this.defaultTimeoutNanos = responseTimeout.toNanos();
+        this.responseTimeoutNanos = defaultTimeoutNanos;
         this.poolIdleNanos = poolIdleTimeout.toNanos();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        deadline = new Deadline(ctx.executor(), Math.min(responseTimeoutNanos, poolIdleNanos), () -> expired(ctx));
+        deadline = new Deadline(ctx.executor(), Math.min(defaultTimeoutNanos, poolIdleNanos), () -> expired(ctx));
     }
 
     /**
@@ -43,9 +47,11 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
      *
      * @param headRequest the request is a HEAD (its response has no body)
      * @param dechunk the client reads HTTP/1.0, so a chunked body is passed on without its framing
+     * @param responseTimeoutNanos how long the backend may stay silent: the exchange's route's timeout
      */
-    void attach(Http1Attempt attempt, boolean headRequest, boolean dechunk) {
+    void attach(Http1Attempt attempt, boolean headRequest, boolean dechunk, long responseTimeoutNanos) {
         owner = attempt;
+        this.responseTimeoutNanos = responseTimeoutNanos;
         reader.expect(headRequest, dechunk);
         deadline.start(responseTimeoutNanos);
     }

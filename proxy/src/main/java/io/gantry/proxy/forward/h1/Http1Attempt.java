@@ -66,7 +66,8 @@ public final class Http1Attempt extends Attempt {
     private void attach(Channel channel) {
         ch = channel;
         handler = channel.pipeline().get(BackendHandler.class);
-        handler.attach(this, exchange.method() == HttpMethod.HEAD, !exchange.client().takesChunkFraming());
+        handler.attach(this, exchange.method() == HttpMethod.HEAD, !exchange.client().takesChunkFraming(),
+                exchange.responseTimeoutNanos());
         channel.config().setAutoRead(true);
         exchange.attemptReady(this);
     }

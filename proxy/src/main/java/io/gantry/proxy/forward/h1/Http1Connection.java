@@ -274,6 +274,11 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         if (secure && context.hstsLine() != null) {
             lines.writeBytes(context.hstsLine());
         }
+        if (e.responseCookie() != null) {
+            lines.writeCharSequence("Set-Cookie: ", StandardCharsets.US_ASCII);
+            lines.writeCharSequence(e.responseCookie(), StandardCharsets.US_ASCII);
+            lines.writeShort(CRLF);
+        }
         lines.writeShort(CRLF);
         wrote(lines.readableBytes());
         raw.write(lines, raw.voidPromise());

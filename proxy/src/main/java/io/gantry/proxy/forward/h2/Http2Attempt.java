@@ -49,11 +49,11 @@ public final class Http2Attempt extends Attempt {
     /** The backend did not process the stream (REFUSED_STREAM, or past its GOAWAY). */
     private boolean unprocessed;
 
-    Http2Attempt(Exchange exchange, Backend backend, Http2Upstreams upstreams, boolean newConnectionOnly, Duration responseTimeout) {
+    Http2Attempt(Exchange exchange, Backend backend, Http2Upstreams upstreams, boolean newConnectionOnly) {
         super(exchange, backend);
         this.upstreams = upstreams;
         this.newConnectionOnly = newConnectionOnly;
-        this.responseTimeoutNanos = responseTimeout.toNanos();
+        this.responseTimeoutNanos = exchange.responseTimeoutNanos();
     }
 
     @Override

@@ -130,8 +130,8 @@ final class Http2Messages {
         return trailers;
     }
 
-    /** A backend's response head as HTTP/2 fields; {@code hsts} is added when not null. */
-    static Http2Headers responseHeaders(ResponseHead head, String hsts) {
+    /** A backend's response head as HTTP/2 fields; {@code hsts} and {@code cookie} are added when not null. */
+    static Http2Headers responseHeaders(ResponseHead head, String hsts, String cookie) {
         Http2Headers out = new DefaultHttp2Headers(false).status(HttpResponseStatus.valueOf(head.status()).codeAsText());
         head.forEachField((b, ns, ne, vs, ve) -> {
             byte[] name = new byte[ne - ns];
@@ -147,6 +147,9 @@ final class Http2Messages {
         });
         if (hsts != null) {
             out.set("strict-transport-security", hsts);
+        }
+        if (cookie != null) {
+            out.add("set-cookie", cookie);
         }
         return out;
     }

@@ -189,7 +189,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements ClientSt
     @Override
     public void writeHead(Exchange e, ResponseHead head) {
         boolean noBody = head.framing() == ResponseHead.Framing.NONE && !head.informational();
-        Http2Headers headers = Http2Messages.responseHeaders(head, secure() ? context.hsts() : null);
+        Http2Headers headers = Http2Messages.responseHeaders(head, secure() ? context.hsts() : null,
+                head.informational() ? null : e.responseCookie());
         head.release();
         ChannelFuture written = ctx.write(new DefaultHttp2HeadersFrame(headers, noBody));
         if (noBody) {

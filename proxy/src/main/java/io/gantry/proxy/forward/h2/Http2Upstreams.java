@@ -32,7 +32,7 @@ public final class Http2Upstreams {
 
     /** A new attempt of {@code exchange}'s request on {@code backend}, as one stream; not started yet. */
     public Http2Attempt attempt(Exchange exchange, Backend backend, boolean newConnectionOnly) {
-        return new Http2Attempt(exchange, backend, this, newConnectionOnly, config.responseTimeout());
+        return new Http2Attempt(exchange, backend, this, newConnectionOnly);
     }
 
     /** A connection to {@code backend} with room for one more stream: an open one, or a new one. */

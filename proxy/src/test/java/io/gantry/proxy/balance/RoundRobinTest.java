@@ -1,4 +1,4 @@
-package io.gantry.proxy.backend;
+package io.gantry.proxy.balance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -6,32 +6,39 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.gantry.common.HostPort;
+import io.gantry.proxy.backend.Backend;
+import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.backend.BackendSet;
+import io.gantry.proxy.backend.Endpoint;
+import io.gantry.proxy.backend.PassiveHealth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class RoundRobinSelectorTest {
+class RoundRobinTest {
+
+    private static final PassiveHealth ALL_UP = new PassiveHealth(1, java.time.Duration.ofSeconds(10));
 
     private static Backend b(String name) {
         return Backend.of(name, HostPort.parse("127.0.0.1:80"));
     }
 
     private static BackendSet set(String... names) {
-        return BackendSet.of(Arrays.stream(names).map(RoundRobinSelectorTest::b).toList());
+        return BackendSet.of(Arrays.stream(names).map(RoundRobinTest::b).toList());
     }
 
     private static List<String> picks(BackendGroup group, int n) {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            keys.add(group.selector().next().key());
+            keys.add(group.selector().next(null, ALL_UP).key());
         }
         return keys;
     }
 
     @Test
     void emptySetPicksNothing() {
-        assertNull(new BackendGroup().selector().next());
+        assertNull(new BackendGroup().selector().next(null, ALL_UP));
     }
 
     @Test
@@ -47,7 +54,7 @@ class RoundRobinSelectorTest {
     void addingABackendContinuesTheRotationWhereItWas() {
         BackendGroup group = new BackendGroup();
         group.update(set("a", "c"));
-        while (!group.selector().next().key().equals("a")) {
+        while (!group.selector().next(null, ALL_UP).key().equals("a")) {
             // turn until "a" was the last one picked
         }
         group.update(set("a", "b", "c"));
@@ -58,12 +65,12 @@ class RoundRobinSelectorTest {
     void removingABackendGivesNobodyTwoTurnsInARow() {
         BackendGroup group = new BackendGroup();
         group.update(set("a", "b", "c"));
-        while (!group.selector().next().key().equals("b")) {
+        while (!group.selector().next(null, ALL_UP).key().equals("b")) {
             // turn until "b" was the last one picked
         }
         group.update(set("a", "c")); // "b" goes away right after its turn
         assertEquals(List.of("c", "a", "c", "a"), picks(group, 4));
-        while (!group.selector().next().key().equals("a")) {
+        while (!group.selector().next(null, ALL_UP).key().equals("a")) {
             // turn until "a" was the last one picked
         }
         group.update(set("a", "b")); // "c", whose turn was next, goes away
@@ -74,13 +81,13 @@ class RoundRobinSelectorTest {
     void retryPicksAnotherBackendWhenThereIsOne() {
         BackendGroup group = new BackendGroup();
         group.update(set("a", "b"));
-        Backend first = group.selector().next();
+        Endpoint first = group.selector().next(null, ALL_UP);
         PassiveHealth health = new PassiveHealth(1, java.time.Duration.ofSeconds(10));
         for (int i = 0; i < 5; i++) {
             assertNotEquals(first, group.selector().next(first, health));
         }
         group.update(set("a"));
-        assertEquals("a", group.selector().next(b("a"), health).key());
+        assertEquals("a", group.selector().next(group.current().endpoint(0), health).key());
     }
 
     @Test
@@ -115,7 +122,7 @@ class RoundRobinSelectorTest {
         try {
             for (int i = 0; i < 200_000; i++) {
                 assertEquals("a", group.selector().next(null, health).key());
-                assertEquals("a", group.selector().next(b("b"), health).key());
+                assertEquals("a", group.selector().next(group.current().endpoint(1), health).key());
             }
         } finally {
             stop.set(true);

@@ -1,0 +1,39 @@
+package io.gantry.proxy.backend;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every service the proxy knows, by name, each a {@link BackendGroup}: made when a route names the
+ * service or its first backend appears, whichever comes first, and kept (an empty group answers 503).
+ */
+public final class Services {
+
+    private final Map<String, BackendGroup> groups = new ConcurrentHashMap<>();
+
+    /** The group of {@code service}, made empty if it was not known. */
+    public BackendGroup group(String service) {
+        BackendGroup g = groups.get(service);
+        return g != null ? g : groups.computeIfAbsent(service, BackendGroup::new);
+    }
+
+    /** The groups, by name. */
+    public Collection<BackendGroup> all() {
+        return new TreeMap<>(groups).values();
+    }
+
+    /** How many backends all services have. */
+    public int backendCount() {
+        int n = 0;
+        for (BackendGroup g : groups.values()) {
+            n += g.current().size();
+        }
+        return n;
+    }
+
+    public int size() {
+        return groups.size();
+    }
+}
