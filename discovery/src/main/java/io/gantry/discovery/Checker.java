@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * key is put, unhealthy or gone → deleted. One log line per change, none per check. {@link #stop}
  * ends all checking and hands over the keys it had put, for the drain.
  */
-public final class Checker implements AutoCloseable {
+public final class Checker {
 
     private static final Logger log = LoggerFactory.getLogger(Checker.class);
 
@@ -127,17 +127,6 @@ public final class Checker implements AutoCloseable {
                     registrar.remove(target.key());
                 }
             }
-        }
-    }
-
-    /** Stops checking and waits a little for checks in flight to end. */
-    @Override
-    public void close() {
-        stop();
-        try {
-            checks.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
