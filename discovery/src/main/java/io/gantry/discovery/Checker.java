@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks every target each interval and tells the registrar when one changes state: healthy → its
- * key is put, unhealthy or gone → deleted. One log line per change, none per check.
+ * key is put, unhealthy or gone → deleted. One log line per change, none per check. {@link #stop}
+ * ends all checking and hands over the keys it had put, for the drain.
  */
-public final class Checker implements AutoCloseable {
+public final class Checker {
 
     private static final Logger log = LoggerFactory.getLogger(Checker.class);
 
@@ -39,6 +40,10 @@ public final class Checker implements AutoCloseable {
     private final ScheduledExecutorService checks = Executors.newScheduledThreadPool(2, DaemonThreads.named("checks"));
     /** The one check per key; guarded by {@code this}, like every registrar call made for a check. */
     private final Map<String, Checking> checking = new HashMap<>();
+    /** The keys put in the registrar and their values; guarded by {@code this}. */
+    private final Map<String, String> registered = new HashMap<>();
+    /** Set by {@link #stop}: from then on nothing is checked, put or deleted; guarded by {@code this}. */
+    private boolean stopped;
 
     public Checker(HttpCheck check, Duration interval, int rise, int fall, LeaseRegistrar registrar) {
         this.check = check;
@@ -50,6 +55,9 @@ public final class Checker implements AutoCloseable {
 
     /** Starts checking {@code target} now and every interval; a target with the same key is replaced. */
     public synchronized void add(Target target) {
+        if (stopped) {
+            return;
+        }
         Checking next = new Checking(target);
         Checking previous = checking.put(target.key(), next);
         if (previous != null) {
@@ -65,8 +73,21 @@ public final class Checker implements AutoCloseable {
         if (c != null) {
             c.future.cancel(false);
             log.info("{}: no longer checked ({})", key, why);
+            registered.remove(key);
             registrar.remove(key);
         }
+    }
+
+    /**
+     * Stops checking for good, without waiting for checks in flight (they write nothing now), and
+     * returns the keys put in the registrar, with their values: the keys this process owns.
+     */
+    public synchronized Map<String, String> stop() {
+        stopped = true;
+        checking.values().forEach(c -> c.future.cancel(false));
+        checking.clear();
+        checks.shutdownNow();
+        return Map.copyOf(registered);
     }
 
     /**
@@ -98,21 +119,14 @@ public final class Checker implements AutoCloseable {
                         wasKnown ? (wasHealthy ? "healthy" : "unhealthy") : "unknown",
                         state.healthy() ? "healthy" : "unhealthy", result.detail());
                 if (state.healthy()) {
-                    registrar.put(target.key(), target.address().toString());
+                    String value = target.address().toString();
+                    registered.put(target.key(), value);
+                    registrar.put(target.key(), value);
                 } else {
+                    registered.remove(target.key());
                     registrar.remove(target.key());
                 }
             }
-        }
-    }
-
-    @Override
-    public void close() {
-        checks.shutdownNow();
-        try {
-            checks.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -10,9 +10,12 @@ import io.gantry.discovery.check.HttpCheck;
 import io.gantry.discovery.check.StatusRange;
 import io.gantry.discovery.docker.ContainerTargets;
 import io.gantry.common.LeaseRegistrar;
+import io.gantry.common.ServiceKeys;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,13 +26,17 @@ import org.slf4j.LoggerFactory;
 /** {@code java -jar discovery.jar}: health-check backends and keep their keys in etcd under a lease. */
 @Command(name = "discovery", mixinStandardHelpOptions = true, version = "gantry discovery 0.1", sortOptions = false,
         description = {"Checks a backend (or every labelled container of this machine) and keeps its key in etcd while it is healthy.",
-                "Keys live under a lease: if this process or its machine dies, they expire within --ttl."},
+                "Keys live under a lease: if this process or its machine dies, they expire within --ttl.",
+                "On SIGTERM or SIGINT it stops checking and marks its keys draining (the proxy sends them no new request "
+                        + "while those in flight finish), waits --drain, then deletes them, revokes the lease and exits 0."},
         footer = {"", "Sidekick:    discovery --etcd URL --key /services/website/nginx@1 --target 10.0.0.5:80",
                 "Registrator: discovery --etcd URL --docker --host-ip 10.0.0.5   (containers labelled gantry.service=<service>)",
                 "Durations read like 500ms, 10s, 1m. Every flag can also be set in the --config file as 'name = value'."})
 public final class DiscoveryMain implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(DiscoveryMain.class);
+    /** Long enough for a typical request in flight to finish, short against systemd's 90 s stop timeout. */
+    static final Duration DEFAULT_DRAIN = Duration.ofSeconds(5);
 
     @Mixin
     EtcdOptions etcdOptions = new EtcdOptions();
@@ -70,6 +77,11 @@ public final class DiscoveryMain implements Callable<Integer> {
 
     @Option(names = "--fall", paramLabel = "N", description = "Failing checks in a row that make it unhealthy (default 1).")
     int fall = 1;
+
+    @Option(names = "--drain", paramLabel = "DURATION", description = "On SIGTERM, how long keys stay marked draining before "
+            + "they are deleted (default 5s; 0s deletes at once). The whole stop takes at most about --drain + 10s: "
+            + "keep that under the service manager's stop timeout.")
+    Duration drain = DEFAULT_DRAIN;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A config file of 'name = value' lines; flags win.")
     Path config;
@@ -125,13 +137,34 @@ public final class DiscoveryMain implements Callable<Integer> {
         ContainerTargets started = containers;
         Shutdown.awaitSignalThen(() -> {
             if (started != null) {
-                started.close();
+                started.close(); // a container stopping from now on is left to the drain
             }
-            checker.close();
-            registrar.close();
+            drainThenDelete(checker.stop(), registrar, drain);
             log.info("stopped");
         });
         return 0;
+    }
+
+    /**
+     * The stop that loses no request: every key this process owns is rewritten, on its lease, as the
+     * same backend marked draining, so the proxy sends it nothing new while the requests in flight
+     * finish; after {@code drain} the keys are deleted and the lease revoked. Every etcd call is bounded
+     * by the registrar: with etcd unreachable, this still returns within about {@code drain} + 10 s,
+     * having logged what it could not do (the keys then expire with the lease).
+     */
+    private static void drainThenDelete(Map<String, String> owned, LeaseRegistrar registrar, Duration drain) {
+        if (!drain.isZero() && !owned.isEmpty()) {
+            for (Map.Entry<String, String> key : new TreeMap<>(owned).entrySet()) {
+                registrar.put(key.getKey(), ServiceKeys.parseBackend(key.getKey(), key.getValue()).asDraining().toJson());
+                log.info("draining {} for {}", key.getKey(), Durations.format(drain));
+            }
+            try {
+                Thread.sleep(drain.toMillis()); // the drain itself: the proxy's time to finish what it sent
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        registrar.close();
     }
 
     /** etcd leases count whole seconds: round up, at least one. */

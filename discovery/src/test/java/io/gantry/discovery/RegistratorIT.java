@@ -2,7 +2,10 @@ package io.gantry.discovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gantry.common.BackendValue;
+import io.gantry.common.HostPort;
 import io.gantry.testing.ChildProcess;
 import io.gantry.testing.DockerExtension;
 import io.gantry.testing.EtcdExtension;
@@ -47,8 +50,10 @@ class RegistratorIT {
         }
     }
 
-    private void startDiscovery() {
-        discovery = DiscoveryJar.start(dir, "--etcd", etcd.endpoint(), "--docker", "--interval", "200ms", "--ttl", "5s");
+    private void startDiscovery(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("--etcd", etcd.endpoint(), "--docker", "--interval", "200ms", "--ttl", "5s"));
+        args.addAll(List.of(more));
+        discovery = DiscoveryJar.start(dir, args.toArray(String[]::new));
     }
 
     private String nginx(String name, String... labels) {
@@ -119,5 +124,31 @@ class RegistratorIT {
         assertNull(etcd.value("/services/website/" + plain));
         assertEquals(List.of(), etcd.keys("/services/").stream().filter(k -> k.endsWith("/" + plain)).toList(),
                 "no key names the unlabelled container");
+    }
+
+    @Test
+    void sigtermDrainsEveryKeyItOwnsThenDeletesThemAndLeavesTheContainersRunning() {
+        String website = "gantry-it-e-" + run;
+        String shop = "gantry-it-f-" + run;
+        String websiteAddress = nginx(website, "gantry.service=website");
+        String shopAddress = nginx(shop, "gantry.service=shop");
+        startDiscovery("--drain", "2s");
+        awaitValue("/services/website/" + website, websiteAddress);
+        awaitValue("/services/shop/" + shop, shopAddress);
+        await("discovery started", () -> discovery.output().contains("discovery started"));
+
+        discovery.process().destroy();
+        awaitValue("/services/website/" + website, draining(websiteAddress));
+        awaitValue("/services/shop/" + shop, draining(shopAddress));
+        awaitGone("/services/website/" + website);
+        awaitGone("/services/shop/" + shop);
+        assertEquals(0, discovery.waitFor(Duration.ofSeconds(10)), discovery.output());
+        assertTrue(discovery.output().contains("deleted /services/shop/" + shop), "deleted, not left to the lease: " + discovery.output());
+        assertEquals("true true", docker.call("inspect", "--format", "{{.State.Running}}", website, shop).lines()
+                .reduce((a, b) -> a + " " + b).orElse(""), "stopping discovery stops no container");
+    }
+
+    private static String draining(String address) {
+        return new BackendValue(HostPort.parse(address), false).asDraining().toJson();
     }
 }

@@ -100,11 +100,12 @@ class SidekickIT {
     }
 
     @Test
-    void sigtermDeletesTheKeyRightAwayAndExitsZero() {
+    void sigtermDeletesTheKeyAfterTheDefaultDrainAndExitsZero() {
         start(etcd.endpoint(), "30s");
         awaitKey("key registered");
         assertEquals(0, discovery.terminate(Duration.ofSeconds(15)), discovery.output());
         assertEquals(null, etcd.value(KEY), "deleted on the way out, not left to a 30s lease");
+        assertTrue(discovery.output().contains("draining " + KEY + " for 5s"), discovery.output());
         assertTrue(discovery.output().contains("revoked"), discovery.output());
     }
 
