@@ -4,6 +4,9 @@ import io.gantry.common.HostPort;
 import io.gantry.proxy.backend.Backend;
 import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.backend.BackendSet;
+import io.gantry.proxy.backend.Endpoint;
+import io.gantry.proxy.backend.PassiveHealth;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,8 @@ public class BackendSelectionBenchmark {
     int backends;
 
     private BackendGroup group;
+    /** Every backend healthy, as in steady state: the check is one emptiness test. */
+    private final PassiveHealth health = new PassiveHealth(1, Duration.ofSeconds(10));
 
     @Setup
     public void setUp() {
@@ -49,13 +54,13 @@ public class BackendSelectionBenchmark {
 
     @Benchmark
     @Threads(1)
-    public Backend oneEventLoop() {
-        return group.selector().next();
+    public Endpoint oneEventLoop() {
+        return group.selector().next(null, health);
     }
 
     @Benchmark
     @Threads(2)
-    public Backend twoEventLoops() {
-        return group.selector().next();
+    public Endpoint twoEventLoops() {
+        return group.selector().next(null, health);
     }
 }
