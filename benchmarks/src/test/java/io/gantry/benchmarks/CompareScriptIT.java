@@ -59,6 +59,25 @@ class CompareScriptIT {
     }
 
     @Test
+    void withRoutesForOtherHostsTheLoadStillTakesTheCatchAll(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("report.txt");
+        try (ChildProcess compare = LoadScript.run("compare", dir, "--duration", "1s", "--rounds", "1", "--warmup", "1s",
+                "--workloads", "keepalive-64B", "--targets", "proxy", "--routes", "20", "--out", out.toString())) {
+            assertEquals(0, compare.waitFor(Duration.ofMinutes(3)), compare.output());
+            assertNothingLeftRunning(compare.output());
+            assertTrue(compare.output().contains("compare: the proxy has 21 routes: 20 for other hosts"), compare.output());
+        }
+        List<String> lines = Files.readAllLines(out);
+        String report = String.join("\n", lines);
+        assertTrue(lines.get(0).contains(", the proxy with 20 routes for other hosts"), report);
+        Matcher m = lines.stream().map(ROW::matcher).filter(Matcher::matches).findFirst()
+                .orElseThrow(() -> new AssertionError("no row:\n" + report));
+        assertEquals("proxy", m.group(2), report);
+        assertTrue(Long.parseLong(m.group(3)) > 0, "no requests/s in: " + m.group());
+        assertEquals("0", m.group(7), "errors in: " + m.group());
+    }
+
+    @Test
     void h2RunsAgainstTheProxyNginxAndHaproxyOverAlpnH2(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("report.txt");
         try (ChildProcess compare = LoadScript.run("compare", dir, "--duration", "1s", "--rounds", "1", "--warmup", "1s",
