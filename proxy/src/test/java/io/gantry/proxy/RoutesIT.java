@@ -241,6 +241,44 @@ class RoutesIT {
         assertTrue(!report.contains("Non-2xx") && !report.contains("Socket errors"), report);
     }
 
+    @Test
+    void aRoutesOwnTimeoutAndBodyLimitApplyToItsRequestsAlone() {
+        backend("limits", 2, null);
+        route("limits", "{\"host\":\"limits.example.com\",\"service\":\"limits\",\"timeout\":\"500ms\",\"max_body\":10}");
+        awaitRoutes(2);
+        awaitBackends("limits", 1);
+        assertTrue(get("limits.example.com", "/slow/x").startsWith("504 "), "a backend silent past the route's timeout");
+        try (RawHttp c = new RawHttp(proxy.address())) {
+            RawHttp.Response r = c.send("POST /x HTTP/1.1\r\nHost: limits.example.com\r\nContent-Length: 11\r\n\r\nhello world").read();
+            assertEquals(413, r.status());
+        }
+        try (RawHttp c = new RawHttp(proxy.address())) {
+            RawHttp.Response r = c.send("POST /x HTTP/1.1\r\nHost: other.example.com\r\nContent-Length: 11\r\n\r\nhello world").read();
+            assertEquals("backend-1", who(r.text()), "the catch-all has no such limit");
+        }
+        assertEquals("200 backend-1", get("other.example.com", "/slow/x"), "nor such a timeout");
+    }
+
+    @Test
+    void anHttp2ClientIsRoutedByItsAuthority() throws Exception {
+        try (Proxy h2c = Proxy.start(ProxyConfig.builder()
+                .listen(new HostPort("127.0.0.1", 0))
+                .admin(new HostPort("127.0.0.1", 0))
+                .etcd(EtcdSettings.parse(etcd.endpoint()))
+                .h2c(true)
+                .build())) {
+            backend("shop", 2, null);
+            route("shop", "{\"host\":\"shop.example.com\",\"path\":\"/api/\",\"service\":\"shop\",\"strip_prefix\":true}");
+            Poll.until(DEADLINE, "the shop route", () -> h2c.routes().current().routes().size() == 2
+                    && h2c.services().group("shop").current().size() == 1);
+            Process curl = new ProcessBuilder("curl", "-s", "--http2-prior-knowledge", "-H", "Host: shop.example.com",
+                    "http://127.0.0.1:" + h2c.address().getPort() + "/api/users").redirectErrorStream(true).start();
+            String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertTrue(curl.waitFor(10, TimeUnit.SECONDS));
+            assertEquals("backend-2 /users xfp=/api", out);
+        }
+    }
+
     // --- balancing --------------------------------------------------------------------------------
 
     @Test
