@@ -111,6 +111,22 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
             String text = read(home.resolve("access.log"));
             return text.isEmpty() ? List.of() : List.of(text.split("\n"));
         }
+
+        /**
+         * Adds a sparse file of {@code size} bytes at {@code /<name>} on this backend only, so that a
+         * 200 for it through a proxy says which backend answered.
+         */
+        public void createFile(String name, long size) {
+            Path file = home.resolve("www").resolve(name);
+            try {
+                Files.createDirectories(file.getParent());
+                try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                    f.setLength(size);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     @Override
@@ -151,12 +167,7 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
     /** Adds a sparse file of {@code size} bytes at {@code /<name>} on every backend. */
     public void createFile(String name, long size) {
         for (Backend b : backends) {
-            Path file = b.home.resolve("www").resolve(name);
-            try (RandomAccessFile f = new RandomAccessFile(java.nio.file.Files.createDirectories(file.getParent()).resolve(file.getFileName()).toFile(), "rw")) {
-                f.setLength(size);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            b.createFile(name, size);
         }
     }
 
