@@ -1,4 +1,4 @@
-# Shared by benchmarks/load/compare and benchmarks/load/soak: a work directory whose processes stop
+# Shared by the scripts of benchmarks/load: a work directory whose processes stop
 # when the script ends, free loopback ports, waiting for a server to answer, the settings every nginx
 # here shares, a throwaway TLS certificate, and etcd members. Everything listens on 127.0.0.1.
 # shellcheck shell=bash
@@ -125,4 +125,11 @@ tree_kib() {
     total=$((total + ${kb:-0}))
   done
   echo "$total"
+}
+
+# heap_kib PID: a JVM's Java heap in use right after a full GC, in KiB (every generation's, not metaspace).
+heap_kib() {
+  jcmd "$1" GC.run >/dev/null 2>&1 || true
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '/ total [0-9]+K, used [0-9]+K/ && !/Metaspace|class space/ {
+    for (i = 1; i <= NF; i++) if ($i == "used") s += $(i + 1) + 0 } END { print s + 0 }' # each generation's
 }

@@ -137,15 +137,16 @@ public final class EtcdPrefixWatch implements AutoCloseable {
 
     /**
      * Reads every key under the prefix into {@code kvs}, {@link #PAGE} at a time, all at the revision
-     * of the first page, so the pages are one consistent view; returns that revision.
+     * of the first page, so the pages are one consistent view; returns that revision. etcd returns a
+     * range in key order as it is; asking for that order anyway makes it read, sort and then truncate the
+     * whole rest of the range for every page (100,000 keys: 20 pages, about a million keys read).
      */
     private long readPages(List<KeyValue> kvs) throws Exception {
         ByteSequence end = EtcdText.bytes(prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1));
         ByteSequence from = EtcdText.bytes(prefix);
         long atRevision = 0;
         while (true) {
-            GetOption.Builder option = GetOption.builder().withRange(end).withLimit(PAGE)
-                    .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND);
+            GetOption.Builder option = GetOption.builder().withRange(end).withLimit(PAGE);
             if (atRevision != 0) {
                 option.withRevision(atRevision);
             }
