@@ -6,7 +6,7 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 # ensure_packages PACKAGE:COMMAND ...  installs the packages whose command is missing (as root, with
 # apt-get), or names them and exits non-zero. A COMMAND of py:MODULE is a module Debian's python3
-# must import instead.
+# must import instead; one of /PATH is a file the package installs.
 ensure_packages() {
   local missing=() pair pkg cmd
   for pair in "$@"; do
@@ -14,6 +14,8 @@ ensure_packages() {
     cmd=${pair#*:}
     if [ "${cmd#py:}" != "$cmd" ]; then
       /usr/bin/python3 -c "import ${cmd#py:}" >/dev/null 2>&1 || missing+=("$pkg")
+    elif [ "${cmd#/}" != "$cmd" ]; then
+      [ -e "$cmd" ] || missing+=("$pkg")
     else
       command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
     fi
@@ -38,7 +40,8 @@ ensure_packages() {
 GANTRY_BUILD_PACKAGES=(openjdk-17-jdk-headless:javac maven:mvn)
 GANTRY_RUNTIME_PACKAGES=(etcd-server:etcd etcd-client:etcdctl nginx:nginx openssl:openssl)
 GANTRY_TEST_PACKAGES=(docker.io:dockerd wrk:wrk haproxy:haproxy chromium:chromium curl:curl sslscan:sslscan gcc:cc
-  nghttp2-client:h2load python3-h2:py:h2)
+  nghttp2-client:h2load python3-h2:py:h2
+  libnginx-mod-http-echo:/usr/lib/nginx/modules/ngx_http_echo_module.so)
 
 # ensure_dockerd: starts the Docker engine when it is installed but not answering (as root only), and
 # waits for it. An engine elsewhere (DOCKER_HOST) is left alone; one already starting is waited for.

@@ -23,6 +23,19 @@ public final class ServiceKeys {
     private ServiceKeys() {
     }
 
+    /**
+     * Loads the JSON reader now. A program that watches backend values calls it once it has read them:
+     * otherwise the first JSON value pays for the loading as it is applied, and that is typically
+     * discovery's draining mark, under load, while the backend keeps getting new requests.
+     */
+    public static void loadJson() {
+        try {
+            Json.MAPPER.readTree("{\"address\":\"127.0.0.1:1\",\"draining\":true}");
+        } catch (IOException e) {
+            throw new IllegalStateException("Jackson cannot read a constant: " + e, e);
+        }
+    }
+
     /** The prefix a service's backends live under: {@code /services/<service>/}. */
     public static String prefix(String service) {
         return "/services/" + service + "/";

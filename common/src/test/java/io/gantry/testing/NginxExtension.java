@@ -26,6 +26,7 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
     private final int count;
     private final List<Backend> backends = new ArrayList<>();
     private IntFunction<TlsFiles> tls = i -> null;
+    private IntFunction<String> locations = i -> "";
     private Path dir;
 
     public NginxExtension(int count) {
@@ -45,6 +46,18 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
         this.tls = files;
         return this;
     }
+
+    /**
+     * Adds {@code locations.apply(i)} to backend {@code i}'s server block; they may use the echo module
+     * ({@code echo_sleep 0.05; echo "...";}, Debian's libnginx-mod-http-echo), which is then loaded.
+     */
+    public NginxExtension withLocations(IntFunction<String> locations) {
+        this.locations = locations;
+        return this;
+    }
+
+    /** The echo module's file, as Debian installs it. */
+    public static final String ECHO_MODULE = "/usr/lib/nginx/modules/ngx_http_echo_module.so";
 
     /** One nginx backend. */
     public final class Backend {
@@ -98,6 +111,22 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
             String text = read(home.resolve("access.log"));
             return text.isEmpty() ? List.of() : List.of(text.split("\n"));
         }
+
+        /**
+         * Adds a sparse file of {@code size} bytes at {@code /<name>} on this backend only, so that a
+         * 200 for it through a proxy says which backend answered.
+         */
+        public void createFile(String name, long size) {
+            Path file = home.resolve("www").resolve(name);
+            try {
+                Files.createDirectories(file.getParent());
+                try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                    f.setLength(size);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     @Override
@@ -110,7 +139,7 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
             int port = FreePorts.pick();
             Backend b = new Backend(i, port, home);
             Files.writeString(home.resolve("www/index.html"), "<html><body><h1>" + b.name() + "</h1></body></html>\n");
-            Files.writeString(home.resolve("nginx.conf"), config(home, port, tls.apply(i)));
+            Files.writeString(home.resolve("nginx.conf"), config(home, port, tls.apply(i), locations.apply(i)));
             backends.add(b);
             b.start();
         }
@@ -138,17 +167,15 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
     /** Adds a sparse file of {@code size} bytes at {@code /<name>} on every backend. */
     public void createFile(String name, long size) {
         for (Backend b : backends) {
-            Path file = b.home.resolve("www").resolve(name);
-            try (RandomAccessFile f = new RandomAccessFile(java.nio.file.Files.createDirectories(file.getParent()).resolve(file.getFileName()).toFile(), "rw")) {
-                f.setLength(size);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            b.createFile(name, size);
         }
     }
 
-    private static String config(Path home, int port, TlsFiles tls) {
+    private static String config(Path home, int port, TlsFiles tls, String locations) {
         String user = "root".equals(System.getProperty("user.name")) ? "user root root;\n" : "";
+        if (!locations.isEmpty()) {
+            user = "load_module " + ECHO_MODULE + ";\n" + user;
+        }
         String listen = tls == null ? "listen 127.0.0.1:" + port + ";" : """
                 listen 127.0.0.1:%d ssl;
                     ssl_certificate %s;
@@ -179,9 +206,10 @@ public final class NginxExtension implements BeforeAllCallback, AfterAllCallback
                       default_type text/plain;
                       return 200 "host=$http_host\\nxff=$http_x_forwarded_for\\nxfp=$http_x_forwarded_proto\\nxfh=$http_x_forwarded_host\\nconnection=$http_connection\\nkeep-alive=$http_keep_alive\\nte=$http_te\\nupgrade=$http_upgrade\\nproxy-authorization=$http_proxy_authorization\\nx-hop=$http_x_hop\\nx-end=$http_x_end\\n";
                     }
+                    %4$s
                   }
                 }
-                """.formatted(home, listen, tlsFields);
+                """.formatted(home, listen, tlsFields, locations);
     }
 
     /** Whether something accepts connections on 127.0.0.1:{@code port}. */

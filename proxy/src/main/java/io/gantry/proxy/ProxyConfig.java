@@ -6,6 +6,8 @@ import io.gantry.common.HostPort;
 import io.gantry.common.ServiceKeys;
 import io.gantry.proxy.accesslog.AccessLogFormat;
 import io.gantry.proxy.backend.BackendProtocol;
+import io.gantry.proxy.balance.Policy;
+import io.gantry.proxy.route.RouteSettings;
 import io.gantry.proxy.server.Transport;
 import io.gantry.proxy.tls.TlsSettings;
 import java.nio.file.Path;
@@ -176,9 +178,8 @@ public record ProxyConfig(
     }
 
     /** Every route setting as the command line gives it: what a route or service value does not set. */
-    public io.gantry.proxy.route.RouteSettings routeDefaults() {
-        return new io.gantry.proxy.route.RouteSettings(false, responseTimeout, tries, maxBodySize,
-                io.gantry.proxy.balance.Policy.Kind.ROUND_ROBIN, null, null, slowStart);
+    public RouteSettings routeDefaults() {
+        return new RouteSettings(false, responseTimeout, tries, maxBodySize, Policy.Kind.ROUND_ROBIN, null, null, slowStart);
     }
 
     /**

@@ -95,29 +95,11 @@ public final class BackendGroup {
 
     private static void logDraining(BackendSet previous, BackendSet next, String of) {
         for (Endpoint e : next.endpoints()) {
-            int i = indexOf(previous, e.key());
+            int i = previous.indexOf(e.key());
             if (i >= 0 && previous.endpoint(i).backend().equals(e.backend()) && previous.endpoint(i).draining() != e.draining()) {
                 log.info("backend{} {}: {}", of, e.draining() ? "draining, no new requests" : "no longer draining", e.backend());
             }
         }
-    }
-
-    private static int indexOf(BackendSet set, String key) {
-        int lo = 0;
-        int hi = set.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            int c = set.endpoint(mid).key().compareTo(key);
-            if (c == 0) {
-                return mid;
-            }
-            if (c < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return -1;
     }
 
     /** Calls {@code listener} with every new set. */

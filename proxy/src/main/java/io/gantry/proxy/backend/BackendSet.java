@@ -77,6 +77,12 @@ public final class BackendSet {
      * come and go.
      */
     public int indexAfter(String key) {
+        int i = indexOf(key);
+        return (i >= 0 ? i + 1 : -i - 1) % endpoints.length;
+    }
+
+    /** The index of {@code key}, or {@code -(where it would be) - 1} when it is not in the set. */
+    public int indexOf(String key) {
         int lo = 0;
         int hi = endpoints.length - 1;
         while (lo <= hi) {
@@ -87,10 +93,10 @@ public final class BackendSet {
             } else if (c > 0) {
                 hi = mid - 1;
             } else {
-                return (mid + 1) % endpoints.length;
+                return mid;
             }
         }
-        return lo % endpoints.length;
+        return -lo - 1;
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.gantry.proxy.route;
 
+import io.gantry.proxy.backend.BackendGroup;
+import io.gantry.proxy.balance.Policy;
+import java.util.List;
+
 /**
  * The routes now: one immutable {@link RouteIndex}, replaced whole by its one writer (the source that
  * follows etcd) and read by every event loop. A request in flight keeps the route it matched.
@@ -9,10 +13,10 @@ public final class Routes {
     private volatile RouteIndex index = RouteIndex.EMPTY;
 
     /** Routes that are one catch-all to {@code group} with {@code settings} (all set): a static list, a test. */
-    public static Routes catchAll(io.gantry.proxy.backend.BackendGroup group, RouteSettings settings) {
+    public static Routes catchAll(BackendGroup group, RouteSettings settings) {
         Routes routes = new Routes();
-        io.gantry.proxy.balance.Policy policy = settings.toPolicy();
-        routes.publish(new RouteIndex(java.util.List.of(new Route(Route.CATCH_ALL, null, "/", group, policy, group.balancer(policy),
+        Policy policy = settings.toPolicy();
+        routes.publish(new RouteIndex(List.of(new Route(Route.CATCH_ALL, null, "/", group, policy, group.balancer(policy),
                 settings.stripPrefix(), settings.timeout(), settings.tries(), settings.maxBody()))), 0);
         return routes;
     }

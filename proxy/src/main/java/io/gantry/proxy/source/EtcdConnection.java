@@ -15,6 +15,8 @@ public final class EtcdConnection implements AutoCloseable {
     private final EtcdSettings settings;
     private final ScheduledExecutorService thread;
     private volatile Client client;
+    /** An outage was logged and no watch has reached etcd since: the watches' own thread only. */
+    private boolean outageTold;
 
     public EtcdConnection(EtcdSettings settings, String threadName) {
         this.settings = settings;
@@ -35,6 +37,21 @@ public final class EtcdConnection implements AutoCloseable {
             client = settings.newClient();
         }
         return client;
+    }
+
+    /** A watch reached etcd: the next failure is a new outage. */
+    void reachable() {
+        outageTold = false;
+    }
+
+    /**
+     * Whether a failure is the first of an outage, for the watches sharing this connection: true once
+     * (at start too), then false until {@link #reachable}. So an outage is one line, not one per watch.
+     */
+    boolean outageNotTold() {
+        boolean first = !outageTold;
+        outageTold = true;
+        return first;
     }
 
     /** Stops the thread and closes the client; close the watches first. */

@@ -68,7 +68,6 @@ public final class EtcdPrefixWatch implements AutoCloseable {
     private int size;
     private Duration backoff = MIN_BACKOFF;
     private boolean connected;
-    private boolean everConnected;
     private boolean closed;
 
     /**
@@ -235,19 +234,17 @@ public final class EtcdPrefixWatch implements AutoCloseable {
 
     private void connected(String what) {
         backoff = MIN_BACKOFF;
+        connection.reachable();
         if (!connected) {
             connected = true;
-            everConnected = true;
             state.accept("watching");
             log.info("etcd {}: {}", settings, what);
         }
     }
 
     private void disconnected(String what, Throwable error) {
-        if (connected || !everConnected) {
-            log.warn("etcd {}: {} ({}); keeping what was read under {} and retrying", settings, what, Errors.describe(error),
-                    prefix);
-            everConnected = true; // once per outage: the first failure at start is told too, then not again
+        if (connection.outageNotTold()) {
+            log.warn("etcd {}: {} ({}); keeping what was read and retrying", settings, what, Errors.describe(error));
         }
         connected = false;
         state.accept("disconnected");

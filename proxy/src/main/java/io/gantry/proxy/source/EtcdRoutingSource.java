@@ -1,6 +1,7 @@
 package io.gantry.proxy.source;
 
 import io.gantry.common.EtcdSettings;
+import io.gantry.common.ServiceKeys;
 import io.gantry.proxy.ProxyMetrics;
 import io.gantry.proxy.backend.Services;
 import java.time.Duration;
@@ -50,6 +51,8 @@ public final class EtcdRoutingSource implements BackendSource {
     public void start() {
         connection.thread().execute(routes::publish); // the catch-all, before etcd answers
         watches.forEach(EtcdPrefixWatch::start);
+        // After the first reads, before the changes: a first draining mark would wait ~1 s under load for Jackson.
+        connection.thread().execute(ServiceKeys::loadJson);
     }
 
     @Override
