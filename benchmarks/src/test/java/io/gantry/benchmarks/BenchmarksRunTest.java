@@ -28,8 +28,8 @@ class BenchmarksRunTest {
                 .shouldFailOnError(true)
                 .build()).run();
         // selection: 2 x 2 set sizes x 3 policies; etcd change: 1; forwarding: 2 x 2 sizes x 2 transports; request head: 1;
-        // HTTP/2 forwarding: 1; route matching: 3 mixes x 4 kinds of request
-        assertEquals(35, results.size());
+        // HTTP/2 forwarding: 1; route matching: 3 mixes x 4 kinds of request; route change: 1
+        assertEquals(36, results.size());
         for (RunResult r : results) {
             double score = r.getPrimaryResult().getScore();
             assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " scored " + score);
