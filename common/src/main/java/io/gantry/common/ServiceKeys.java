@@ -23,6 +23,11 @@ public final class ServiceKeys {
     private ServiceKeys() {
     }
 
+    /** The JSON reader every etcd value is read with, loaded on first use. */
+    public static ObjectMapper json() {
+        return Json.MAPPER;
+    }
+
     /**
      * Loads the JSON reader now. A program that watches backend values calls it once it has read them:
      * otherwise the first JSON value pays for the loading as it is applied, and that is typically

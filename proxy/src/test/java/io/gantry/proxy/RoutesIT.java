@@ -57,11 +57,15 @@ class RoutesIT {
 
     @BeforeAll
     static void startProxy() throws Exception {
-        proxy = Proxy.start(ProxyConfig.builder()
+        proxy = startProxy(b -> b);
+    }
+
+    /** A proxy on free loopback ports reading this test's etcd, with {@code settings} over the defaults. */
+    private static Proxy startProxy(java.util.function.UnaryOperator<ProxyConfig.Builder> settings) throws InterruptedException {
+        return Proxy.start(settings.apply(ProxyConfig.builder()
                 .listen(new HostPort("127.0.0.1", 0))
                 .admin(new HostPort("127.0.0.1", 0))
-                .etcd(EtcdSettings.parse(etcd.endpoint()))
-                .build());
+                .etcd(EtcdSettings.parse(etcd.endpoint()))).build());
     }
 
     @AfterAll
@@ -175,12 +179,7 @@ class RoutesIT {
 
     @Test
     void withoutACatchAllARequestNoRouteTakesGets404NamingItsHost() throws Exception {
-        try (Proxy routesOnly = Proxy.start(ProxyConfig.builder()
-                .listen(new HostPort("127.0.0.1", 0))
-                .admin(new HostPort("127.0.0.1", 0))
-                .etcd(EtcdSettings.parse(etcd.endpoint()))
-                .prefix(null)
-                .build())) {
+        try (Proxy routesOnly = startProxy(b -> b.prefix(null))) {
             backend("shop", 2, null);
             route("shop", "{\"host\":\"shop.example.com\",\"service\":\"shop\"}");
             Poll.until(DEADLINE, "the shop route", () -> routesOnly.routes().current().routes().size() == 1
@@ -261,12 +260,7 @@ class RoutesIT {
 
     @Test
     void anHttp2ClientIsRoutedByItsAuthority() throws Exception {
-        try (Proxy h2c = Proxy.start(ProxyConfig.builder()
-                .listen(new HostPort("127.0.0.1", 0))
-                .admin(new HostPort("127.0.0.1", 0))
-                .etcd(EtcdSettings.parse(etcd.endpoint()))
-                .h2c(true)
-                .build())) {
+        try (Proxy h2c = startProxy(b -> b.h2c(true))) {
             backend("shop", 2, null);
             route("shop", "{\"host\":\"shop.example.com\",\"path\":\"/api/\",\"service\":\"shop\",\"strip_prefix\":true}");
             Poll.until(DEADLINE, "the shop route", () -> h2c.routes().current().routes().size() == 2

@@ -2,7 +2,6 @@ package io.gantry.proxy.backend;
 
 import io.gantry.proxy.balance.Balancer;
 import io.gantry.proxy.balance.Policy;
-import io.gantry.proxy.balance.RoundRobin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +58,6 @@ public final class BackendGroup {
             b.rebase(current);
             return b;
         });
-    }
-
-    /** Round-robin without slow start: the catch-all's policy unless told otherwise. */
-    public RoundRobin selector() {
-        return (RoundRobin) balancer(Policy.ROUND_ROBIN);
     }
 
     /** Drops the balancers of policies no route uses any more. */

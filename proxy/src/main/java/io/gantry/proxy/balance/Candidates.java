@@ -41,6 +41,7 @@ final class Candidates {
                 eligible = e;
             }
         }
-        return eligible != null ? eligible : down != null ? down : resting != null ? resting : n == 0 ? null : set.endpoint(start % n);
+        // Only avoid is passed over, and only when another is there: null means an empty set.
+        return eligible != null ? eligible : down != null ? down : resting;
     }
 }

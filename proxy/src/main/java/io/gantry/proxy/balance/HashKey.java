@@ -27,7 +27,7 @@ public record HashKey(Source source, String name) {
         int colon = text.indexOf(':');
         String kind = colon < 0 ? text : text.substring(0, colon);
         String name = colon < 0 ? "" : text.substring(colon + 1).trim();
-        if ((kind.equals("header") || kind.equals("cookie")) && !name.isEmpty() && name.chars().allMatch(HashKey::tokenChar)) {
+        if ((kind.equals("header") || kind.equals("cookie")) && isToken(name)) {
             return new HashKey(kind.equals("header") ? Source.HEADER : Source.COOKIE,
                     kind.equals("header") ? name.toLowerCase(Locale.ROOT) : name);
         }
@@ -54,7 +54,8 @@ public record HashKey(Source source, String name) {
         return source == Source.CLIENT_ADDRESS ? "client_address" : source.name().toLowerCase(Locale.ROOT) + ":" + name;
     }
 
-    private static boolean tokenChar(int c) {
-        return c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+    /** Whether {@code s} is an RFC 9110 token, as header and cookie names are. */
+    static boolean isToken(String s) {
+        return !s.isEmpty() && s.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0);
     }
 }

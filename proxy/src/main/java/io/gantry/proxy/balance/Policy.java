@@ -39,20 +39,34 @@ public record Policy(Kind kind, HashKey hashOn, String cookie, Duration slowStar
     public static final Policy ROUND_ROBIN = new Policy(Kind.ROUND_ROBIN, null, null, Duration.ZERO);
 
     public Policy {
-        if (kind == Kind.HASH && hashOn == null) {
-            throw new IllegalArgumentException("\"policy\": \"hash\" needs \"hash_on\": header:NAME, cookie:NAME or client_address");
+        requireConsistent(kind, hashOn, cookie);
+        if (kind == Kind.STICKY && cookie == null) {
+            cookie = DEFAULT_COOKIE;
+        }
+        if (kind == Kind.HASH) {
+            slowStart = Duration.ZERO; // keys stay where they hash; slow start would move them
+        }
+    }
+
+    /**
+     * The rules a policy's fields obey, for a whole policy and for one route or service value alike
+     * ({@code kind} null there: the value names none): {@code hash} needs {@code hash_on}, which needs
+     * {@code hash}; a {@code cookie} needs {@code sticky} and is a cookie name.
+     *
+     * @throws IllegalArgumentException naming the field that breaks one
+     */
+    public static void requireConsistent(Kind kind, HashKey hashOn, String cookie) {
+        if (cookie != null && !HashKey.isToken(cookie)) {
+            throw new IllegalArgumentException("\"cookie\": \"" + cookie + "\" is not a cookie name");
         }
         if (kind != Kind.HASH && hashOn != null) {
             throw new IllegalArgumentException("\"hash_on\" applies to \"policy\": \"hash\" only");
         }
-        if (kind == Kind.STICKY && cookie == null) {
-            cookie = DEFAULT_COOKIE;
-        }
         if (kind != Kind.STICKY && cookie != null) {
             throw new IllegalArgumentException("\"cookie\" applies to \"policy\": \"sticky\" only");
         }
-        if (kind == Kind.HASH) {
-            slowStart = Duration.ZERO; // keys stay where they hash; slow start would move them
+        if (kind == Kind.HASH && hashOn == null) {
+            throw new IllegalArgumentException("\"policy\": \"hash\" needs \"hash_on\": header:NAME, cookie:NAME or client_address");
         }
     }
 

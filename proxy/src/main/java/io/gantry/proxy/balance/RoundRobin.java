@@ -77,11 +77,6 @@ public final class RoundRobin implements Balancer {
         rotation = new Rotation(set, ticket, start, null);
     }
 
-    /** The current set. */
-    public BackendSet current() {
-        return rotation.set();
-    }
-
     /**
      * Each endpoint's index as often as its weight (divided by the weights' common divisor), spread by
      * smooth weighted round-robin: at each step every endpoint gains its weight, the one with the most

@@ -48,8 +48,4 @@ public final class SlowStart {
         double f = factor(e, health, now);
         return f >= 1 || ThreadLocalRandom.current().nextDouble() < f;
     }
-
-    public boolean on() {
-        return windowNanos > 0;
-    }
 }

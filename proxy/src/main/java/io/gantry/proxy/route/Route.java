@@ -26,6 +26,18 @@ public record Route(String name, String host, String path, BackendGroup service,
     /** The name of the route {@code --prefix} makes (or {@code --backend}). */
     public static final String CATCH_ALL = "catch-all";
 
+    /**
+     * The route to {@code service} with {@code settings}, every one set: its balancer is the
+     * service's for the policy they make.
+     *
+     * @throws IllegalArgumentException when the settings make no policy ({@code hash_on} without {@code hash})
+     */
+    public static Route of(String name, String host, String path, BackendGroup service, RouteSettings settings) {
+        Policy policy = settings.toPolicy();
+        return new Route(name, host, path, service, policy, service.balancer(policy), settings.stripPrefix(),
+                settings.timeout(), settings.tries(), settings.maxBody());
+    }
+
     /** The request path for the backend: {@code /api/users} through a stripping {@code /api/} route is {@code /users}. */
     public String backendUri(String uri) {
         if (!stripPrefix || path.equals("/") || !uri.startsWith(path)) {

@@ -1,8 +1,8 @@
 package io.gantry.proxy.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gantry.common.Durations;
+import io.gantry.common.ServiceKeys;
 import io.gantry.proxy.balance.HashKey;
 import io.gantry.proxy.balance.Policy;
 import java.io.IOException;
@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class RouteParser {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> SETTINGS = Set.of("timeout", "tries", "max_body", "policy", "hash_on", "cookie", "slow_start");
     private static final Set<String> ROUTE_ONLY = Set.of("host", "path", "service", "strip_prefix");
     /** A DNS name, lowercase, optionally {@code *.} before it. */
@@ -111,25 +110,14 @@ public final class RouteParser {
         String hashOnText = text(json, "hash_on");
         HashKey hashOn = hashOnText == null ? null : HashKey.parse(hashOnText);
         String cookie = text(json, "cookie");
-        if (cookie != null && (cookie.isEmpty() || !cookie.chars().allMatch(c -> c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0))) {
-            throw new IllegalArgumentException("\"cookie\": \"" + cookie + "\" is not a cookie name");
-        }
-        if (hashOn != null && policy != Policy.Kind.HASH) {
-            throw new IllegalArgumentException("\"hash_on\" applies to \"policy\": \"hash\" only");
-        }
-        if (cookie != null && policy != Policy.Kind.STICKY) {
-            throw new IllegalArgumentException("\"cookie\" applies to \"policy\": \"sticky\" only");
-        }
-        if (policy == Policy.Kind.HASH && hashOn == null) {
-            throw new IllegalArgumentException("\"policy\": \"hash\" needs \"hash_on\": header:NAME, cookie:NAME or client_address");
-        }
+        Policy.requireConsistent(policy, hashOn, cookie);
         return new RouteSettings(stripPrefix, timeout, tries, maxBody, policy, hashOn, cookie, slowStart);
     }
 
     private static JsonNode object(String value) {
         JsonNode json;
         try {
-            json = JSON.readTree(value);
+            json = ServiceKeys.json().readTree(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {

@@ -10,9 +10,4 @@ package io.gantry.proxy.route;
  * @param service the service whose backends are under {@code /services/<service>/}
  */
 public record RouteSpec(String name, String host, String path, String service, RouteSettings settings) {
-
-    /** Whether {@code other} takes exactly the same requests. */
-    public boolean samePlace(RouteSpec other) {
-        return java.util.Objects.equals(host, other.host) && path.equals(other.path);
-    }
 }

@@ -1,7 +1,6 @@
 package io.gantry.proxy.route;
 
 import io.gantry.proxy.backend.BackendGroup;
-import io.gantry.proxy.balance.Policy;
 import java.util.List;
 
 /**
@@ -15,9 +14,7 @@ public final class Routes {
     /** Routes that are one catch-all to {@code group} with {@code settings} (all set): a static list, a test. */
     public static Routes catchAll(BackendGroup group, RouteSettings settings) {
         Routes routes = new Routes();
-        Policy policy = settings.toPolicy();
-        routes.publish(new RouteIndex(List.of(new Route(Route.CATCH_ALL, null, "/", group, policy, group.balancer(policy),
-                settings.stripPrefix(), settings.timeout(), settings.tries(), settings.maxBody()))), 0);
+        routes.publish(new RouteIndex(List.of(Route.of(Route.CATCH_ALL, null, "/", group, settings))), 0);
         return routes;
     }
     private volatile int rejected;

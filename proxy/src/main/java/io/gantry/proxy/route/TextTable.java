@@ -1,5 +1,6 @@
 package io.gantry.proxy.route;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,7 +29,7 @@ final class TextTable<V> {
             while (keys[i] != null) {
                 i = (i + 1) & mask;
             }
-            keys[i] = ignoreCase ? lower(k) : k;
+            keys[i] = ignoreCase ? k.toLowerCase(Locale.ROOT) : k; // keys are ASCII: host names
             hashes[i] = h;
             values[i] = v;
         });
@@ -76,13 +77,5 @@ final class TextTable<V> {
 
     private static char lower(char c) {
         return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
-    }
-
-    private static String lower(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            b.append(lower(s.charAt(i)));
-        }
-        return b.toString();
     }
 }

@@ -135,18 +135,15 @@ public final class RouteTable {
 
     private Route resolve(String key, RouteSpec spec) {
         RouteSettings s = spec.settings().over(settings.getOrDefault(spec.service(), RouteSettings.NONE)).over(defaults);
-        Policy policy;
         try {
-            policy = s.toPolicy();
+            Route r = Route.of(spec.name(), spec.host(), spec.path(), services.group(spec.service()), s);
+            rejected.remove(key);
+            return r;
         } catch (IllegalArgumentException e) {
             // Each level was valid alone; together they contradict (a route's "cookie" over a service's "hash").
             reject(key, spec.toString(), "with its service's settings: " + e.getMessage());
             return null;
         }
-        rejected.remove(key);
-        BackendGroup group = services.group(spec.service());
-        return new Route(spec.name(), spec.host(), spec.path(), group, policy, group.balancer(policy), s.stripPrefix(),
-                s.timeout(), s.tries(), s.maxBody());
     }
 
     /** Routes that take the same requests as another of an earlier name never match: said once. */

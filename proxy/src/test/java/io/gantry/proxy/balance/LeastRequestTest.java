@@ -8,6 +8,8 @@ import io.gantry.proxy.backend.BackendSet;
 import io.gantry.proxy.backend.Endpoint;
 import io.gantry.proxy.backend.PassiveHealth;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LeastRequestTest {
@@ -42,5 +44,20 @@ class LeastRequestTest {
         for (int i = 0; i < 200; i++) {
             assertNotEquals("b2", lr.pick(Endpoints.request(), "127.0.0.1", null, health).key());
         }
+    }
+
+    @Test
+    void leastRequestHonoursWeights() {
+        LeastRequest lr = new LeastRequest(SlowStart.OFF);
+        BackendSet set = Endpoints.of(endpoint("a", 3, false), endpoint("b", 1, false));
+        lr.rebase(set);
+        // every pick stays in flight: the weights decide how the load is shared
+        Map<String, Integer> count = new HashMap<>();
+        for (int i = 0; i < 400; i++) {
+            var e = lr.pick(Endpoints.request(), "127.0.0.1", null, ALL_UP);
+            e.load().started();
+            count.merge(e.key(), 1, Integer::sum);
+        }
+        assertEquals(300, count.get("a"), 2.0, count.toString());
     }
 }

@@ -20,6 +20,11 @@ class RoundRobinTest {
 
     private static final PassiveHealth ALL_UP = new PassiveHealth(1, java.time.Duration.ofSeconds(10));
 
+    /** The group's round-robin, the policy routes take unless told otherwise. */
+    private static RoundRobin rr(BackendGroup group) {
+        return (RoundRobin) group.balancer(Policy.ROUND_ROBIN);
+    }
+
     private static Backend b(String name) {
         return Backend.of(name, HostPort.parse("127.0.0.1:80"));
     }
@@ -31,14 +36,14 @@ class RoundRobinTest {
     private static List<String> picks(BackendGroup group, int n) {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            keys.add(group.selector().next(null, ALL_UP).key());
+            keys.add(rr(group).next(null, ALL_UP).key());
         }
         return keys;
     }
 
     @Test
     void emptySetPicksNothing() {
-        assertNull(new BackendGroup().selector().next(null, ALL_UP));
+        assertNull(rr(new BackendGroup()).next(null, ALL_UP));
     }
 
     @Test
@@ -54,7 +59,7 @@ class RoundRobinTest {
     void addingABackendContinuesTheRotationWhereItWas() {
         BackendGroup group = new BackendGroup();
         group.update(set("a", "c"));
-        while (!group.selector().next(null, ALL_UP).key().equals("a")) {
+        while (!rr(group).next(null, ALL_UP).key().equals("a")) {
             // turn until "a" was the last one picked
         }
         group.update(set("a", "b", "c"));
@@ -65,12 +70,12 @@ class RoundRobinTest {
     void removingABackendGivesNobodyTwoTurnsInARow() {
         BackendGroup group = new BackendGroup();
         group.update(set("a", "b", "c"));
-        while (!group.selector().next(null, ALL_UP).key().equals("b")) {
+        while (!rr(group).next(null, ALL_UP).key().equals("b")) {
             // turn until "b" was the last one picked
         }
         group.update(set("a", "c")); // "b" goes away right after its turn
         assertEquals(List.of("c", "a", "c", "a"), picks(group, 4));
-        while (!group.selector().next(null, ALL_UP).key().equals("a")) {
+        while (!rr(group).next(null, ALL_UP).key().equals("a")) {
             // turn until "a" was the last one picked
         }
         group.update(set("a", "b")); // "c", whose turn was next, goes away
@@ -81,13 +86,13 @@ class RoundRobinTest {
     void retryPicksAnotherBackendWhenThereIsOne() {
         BackendGroup group = new BackendGroup();
         group.update(set("a", "b"));
-        Endpoint first = group.selector().next(null, ALL_UP);
+        Endpoint first = rr(group).next(null, ALL_UP);
         PassiveHealth health = new PassiveHealth(1, java.time.Duration.ofSeconds(10));
         for (int i = 0; i < 5; i++) {
-            assertNotEquals(first, group.selector().next(first, health));
+            assertNotEquals(first, rr(group).next(first, health));
         }
         group.update(set("a"));
-        assertEquals("a", group.selector().next(group.current().endpoint(0), health).key());
+        assertEquals("a", rr(group).next(group.current().endpoint(0), health).key());
     }
 
     @Test
@@ -97,13 +102,13 @@ class RoundRobinTest {
         PassiveHealth health = new PassiveHealth(1, java.time.Duration.ofSeconds(10));
         health.failure(b("b"), "test");
         for (int i = 0; i < 6; i++) {
-            assertNotEquals("b", group.selector().next(null, health).key());
+            assertNotEquals("b", rr(group).next(null, health).key());
         }
         health.failure(b("a"), "test");
         health.failure(b("c"), "test");
-        assertNotNull(group.selector().next(null, health), "all skipped: tried anyway");
+        assertNotNull(rr(group).next(null, health), "all skipped: tried anyway");
         health.success(b("b"));
-        assertEquals("b", group.selector().next(null, health).key(), "b is the only one not skipped");
+        assertEquals("b", rr(group).next(null, health).key(), "b is the only one not skipped");
     }
 
     @Test
@@ -115,14 +120,14 @@ class RoundRobinTest {
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Thread otherLoop = new Thread(() -> {
             while (!stop.get()) {
-                group.selector().next(null, health);
+                rr(group).next(null, health);
             }
         });
         otherLoop.start();
         try {
             for (int i = 0; i < 200_000; i++) {
-                assertEquals("a", group.selector().next(null, health).key());
-                assertEquals("a", group.selector().next(group.current().endpoint(1), health).key());
+                assertEquals("a", rr(group).next(null, health).key());
+                assertEquals("a", rr(group).next(group.current().endpoint(1), health).key());
             }
         } finally {
             stop.set(true);
