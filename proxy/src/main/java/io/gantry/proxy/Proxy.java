@@ -33,7 +33,7 @@ public final class Proxy implements AutoCloseable {
 
     private final ProxyConfig config;
     private final ProxyMetrics metrics = new ProxyMetrics();
-    private final Services services = new Services();
+    private final Services services;
     private final Routes routes;
     private final Transport transport;
     private final EventLoopGroup group;
@@ -50,6 +50,7 @@ public final class Proxy implements AutoCloseable {
 
     private Proxy(ProxyConfig config) {
         this.config = config;
+        this.services = new Services(config.maxFails(), config.failTimeout());
         // First: a file that cannot be opened stops the start before any thread is made.
         this.accessLog = config.accessLog() == null ? null
                 : AccessLog.open(config.accessLog(), config.accessLogFormat(), config.accessLogBuffer(), metrics.accessLogDropped());

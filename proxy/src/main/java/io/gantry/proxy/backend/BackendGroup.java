@@ -15,25 +15,38 @@ import org.slf4j.LoggerFactory;
 /**
  * One service's backends, whose contents change over time: its source {@link #update}s the set, each
  * policy routes use it with has one {@link Balancer} here that is rebased onto every new set, and
- * listeners hear of each change.
+ * listeners hear of each change. Its backends' {@link PassiveHealth} lives here too, so a backend that
+ * leaves is forgotten with it: one that comes back at the same key and address starts afresh.
  */
 public final class BackendGroup {
 
     private static final Logger log = LoggerFactory.getLogger(BackendGroup.class);
 
     private final String service;
+    private final PassiveHealth health;
     private volatile BackendSet current = BackendSet.EMPTY;
     private final Map<Policy, Balancer> balancers = new ConcurrentHashMap<>();
     private final List<Consumer<BackendSet>> listeners = new CopyOnWriteArrayList<>();
 
-    /** A group for {@code service}, with no backends yet. */
-    public BackendGroup(String service) {
+    /** A group for {@code service}, with no backends yet, whose passive health is {@code health}. */
+    public BackendGroup(String service, PassiveHealth health) {
         this.service = service;
+        this.health = health;
+    }
+
+    /** A group with the command line's default passive health ({@code --max-fails 1 --fail-timeout 10s}). */
+    public BackendGroup(String service) {
+        this(service, new PassiveHealth(1, java.time.Duration.ofSeconds(10)));
     }
 
     /** The group of a proxy with one service ({@code --backend}, or tests). */
     public BackendGroup() {
         this("static");
+    }
+
+    /** What real requests have seen of these backends: who is being skipped. */
+    public PassiveHealth health() {
+        return health;
     }
 
     /** The service's name: {@code website} for {@code /services/website/}. */
@@ -73,6 +86,7 @@ public final class BackendGroup {
         List<Backend> added = new ArrayList<>();
         List<Backend> removed = new ArrayList<>();
         previous.diff(next, added, removed);
+        removed.forEach(health::forget);
         String of = service.equals("static") ? "" : " of " + service;
         if (added.size() + removed.size() > 10) {
             log.info("backends{}: {} added, {} removed, {} now", of, added.size(), removed.size(), next.size());

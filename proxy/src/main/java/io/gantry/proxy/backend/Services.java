@@ -1,5 +1,6 @@
 package io.gantry.proxy.backend;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,11 +13,24 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Services {
 
     private final Map<String, BackendGroup> groups = new ConcurrentHashMap<>();
+    private final int maxFails;
+    private final Duration failTimeout;
+
+    /** Services whose backends are skipped after {@code maxFails} failures within {@code failTimeout}. */
+    public Services(int maxFails, Duration failTimeout) {
+        this.maxFails = maxFails;
+        this.failTimeout = failTimeout;
+    }
+
+    /** Services with the command line's default passive health. */
+    public Services() {
+        this(1, Duration.ofSeconds(10));
+    }
 
     /** The group of {@code service}, made empty if it was not known. */
     public BackendGroup group(String service) {
         BackendGroup g = groups.get(service);
-        return g != null ? g : groups.computeIfAbsent(service, BackendGroup::new);
+        return g != null ? g : groups.computeIfAbsent(service, s -> new BackendGroup(s, new PassiveHealth(maxFails, failTimeout)));
     }
 
     /** The groups, by name. */

@@ -248,7 +248,7 @@ public final class Exchange {
             respondError(HttpResponseStatus.BAD_GATEWAY, "No backend could be reached.", lastFailure);
             return;
         }
-        Endpoint picked = route.balancer().pick(request, client.clientAddress(), attempts == 0 ? null : endpoint, context.health());
+        Endpoint picked = route.balancer().pick(request, client.clientAddress(), attempts == 0 ? null : endpoint, route.service().health());
         attempts++;
         if (accessLog != null) {
             accessLog.attemptStarted();
@@ -331,7 +331,7 @@ public final class Exchange {
         phase = Phase.RESPONDING;
         responseStatus = status;
         metrics.response(status);
-        context.health().success(backend);
+        route.service().health().success(backend);
         responseCookie = route.balancer().cookieFor(endpoint, request);
         if (status == 101) {
             startTunnel(a, head);
@@ -399,7 +399,7 @@ public final class Exchange {
         RetryPolicy.Failure failure = new RetryPolicy.Failure(a.reused(), newConnectionsOnly, a.headSent(), bodyForwarded,
                 RetryPolicy.isIdempotent(method), a.unprocessed());
         if (responding || !failure.notTheBackendsFault()) {
-            context.health().failure(backend, describe(cause));
+            route.service().health().failure(backend, describe(cause));
         }
         if (responding) {
             log.warn("{} {} {} -> {}: response cut off: {}", client.clientAddress(), method, request.uri(), backend,
@@ -428,7 +428,7 @@ public final class Exchange {
         releaseAttempt(false);
         metrics.backendError();
         long ms = route.timeout().toMillis();
-        context.health().failure(backend, "no response within " + ms + " ms");
+        route.service().health().failure(backend, "no response within " + ms + " ms");
         if (phase == Phase.RESPONDING) {
             log.warn("{} {} {} -> {}: backend stopped sending the response for {} ms; closing", client.clientAddress(), method,
                     request.uri(), backend, ms);

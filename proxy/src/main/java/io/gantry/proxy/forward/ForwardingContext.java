@@ -6,7 +6,6 @@ import io.gantry.proxy.accesslog.AccessLog;
 import io.gantry.proxy.backend.BackendGroup;
 import io.gantry.proxy.route.Routes;
 import io.gantry.proxy.backend.BackendTlsContext;
-import io.gantry.proxy.backend.PassiveHealth;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every client connection's exchanges share: the settings, the live routes (and through them
- * the services' backends), the backends' passive health, the request validator, the metrics, the TLS context backends are reached with,
+ * the services' backends and their passive health), the request validator, the metrics, the TLS context backends are reached with,
  * and per event loop that loop's own connection pool.
  */
 public final class ForwardingContext {
@@ -28,7 +27,6 @@ public final class ForwardingContext {
     private final ProxyMetrics metrics;
     private final Bootstrap backendBootstrap;
     private final RequestValidator validator;
-    private final PassiveHealth health;
     private final BackendTlsContext backendTls;
     private final Map<EventLoop, BackendConnections> connections = new ConcurrentHashMap<>();
     private volatile boolean draining;
@@ -61,7 +59,6 @@ public final class ForwardingContext {
         this.metrics = metrics;
         this.backendBootstrap = backendBootstrap;
         this.validator = new RequestValidator(config.maxHeaderCount());
-        this.health = new PassiveHealth(config.maxFails(), config.failTimeout());
         this.hsts = config.hsts() == null ? null : "max-age=" + config.hsts().toSeconds();
         this.hstsLine = hsts == null ? null : ("Strict-Transport-Security: " + hsts + "\r\n").getBytes(StandardCharsets.US_ASCII);
         // A static list is all TLS or none; any etcd value may say {"tls":true}, or none ever will.
@@ -92,10 +89,6 @@ public final class ForwardingContext {
 
     public RequestValidator validator() {
         return validator;
-    }
-
-    public PassiveHealth health() {
-        return health;
     }
 
     public ProxyConfig config() {
